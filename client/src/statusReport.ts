@@ -1,0 +1,20 @@
+/** Turns `HearthStatus` into the words shown by `Hearth: Show Status`. Pure: no `vscode` here. */
+
+import type { HearthStatus } from "../../server/src/protocol";
+
+export function summarizeStatus(status: HearthStatus): string {
+  const broken = status.nativeModules.filter((module) => !module.ok).map((module) => module.name);
+  const models = status.models?.filter((model) => model.state === "ready").map((model) => model.role) ?? [];
+  return [
+    `Hearth ${status.version}: server running (Node ${status.server.node}, pid ${status.server.pid})`,
+    broken.length ? `native modules failing: ${broken.join(", ")}` : undefined,
+    `models: ${models.length ? models.join(", ") : "none loaded"}`,
+    `index: ${status.index ? `${status.index.state}, ${status.index.files} files` : "none"}`,
+  ]
+    .filter((part) => part !== undefined)
+    .join("; ");
+}
+
+export function formatStatusReport(status: HearthStatus): string {
+  return `Hearth status at ${new Date().toISOString()}:\n${JSON.stringify(status, null, 2)}`;
+}
