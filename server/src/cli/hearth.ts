@@ -5,6 +5,8 @@
 
 import { Command } from "commander";
 import { hearthVersion } from "../base/buildInfo";
+import { registerBenchCommand } from "./commands/bench";
+import { registerIndexCommands } from "./commands/indexCommands";
 import { registerServeCommand } from "./commands/serve";
 import { registerStatusCommand } from "./commands/status";
 
@@ -16,5 +18,7 @@ const program = new Command("hearth")
 
 registerServeCommand(program);
 registerStatusCommand(program);
+registerBenchCommand(program);
+registerIndexCommands(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,237 @@
+/**
+ * `hearth bench retrieval`: latency and recall of the index's search at 10k, 50k and 200k chunks, measured
+ * in one run on one database that grows between the scale points. Synthetic data: chunk texts drawn from a
+ * Zipf-distributed identifier vocabulary, vectors from a mixture of Gaussian clusters (real embeddings are
+ * clustered too; uniform random vectors would make every neighbour equally far).
+ */
+
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { defaultFusionConfig } from "../retrieval/fuseRankings";
+import { searchIndex } from "../retrieval/searchIndex";
+import { openIndexDatabase } from "../store/database";
+import { IndexReader } from "../store/indexReader";
+import { IndexWriter } from "../store/indexWriter";
+import { defaultVectorSearchConfig } from "../store/vectorSearch";
+
+export interface RetrievalBenchConfig {
+  dimension: number;
+  scalePoints: number[];
+  queries: number;
+  chunksPerFile: number;
+  onProgress?: (done: number, total: number, label: string) => void;
+}
+
+export const defaultRetrievalBenchConfig: RetrievalBenchConfig = {
+  dimension: 384,
+  scalePoints: [10_000, 50_000, 200_000],
+  queries: 100,
+  chunksPerFile: 10,
+};
+
+export interface ScalePointResult {
+  chunks: number;
+  vectorP50Ms: number;
+  vectorP95Ms: number;
+  exactP50Ms: number;
+  exactP95Ms: number;
+  lexicalP95Ms: number;
+  hybridP50Ms: number;
+  hybridP95Ms: number;
+  recallAt10VsExact: number;
+  vectorMethod: "exact" | "prefilter";
+}
+
+export function percentile(samples: number[], fraction: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((left, right) => left - right);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
+  return round(sorted[index]!);
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+/** A small deterministic generator, so every run measures the same data. */
+function seededRandom(seed: number) {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+  const gaussian = () => Math.sqrt(-2 * Math.log(next() || 1e-12)) * Math.cos(2 * Math.PI * next());
+  return { next, gaussian };
+}
+
+export async function runRetrievalBench(config: RetrievalBenchConfig) {
+  const random = seededRandom(42);
+  const folder = mkdtempSync(path.join(tmpdir(), "hearth-bench-retrieval-"));
+  const databaseFile = path.join(folder, "bench.sqlite");
+  try {
+    const writer = new IndexWriter(openIndexDatabase(databaseFile, { readonly: false }));
+    writer.ensureVectorSpace({ modelId: "synthetic", dimension: config.dimension });
+
+    const syllables = [
+      "get",
+      "set",
+      "user",
+      "name",
+      "parse",
+      "token",
+      "cache",
+      "index",
+      "file",
+      "load",
+      "save",
+    ];
+    const more = [
+      "config",
+      "request",
+      "handler",
+      "buffer",
+      "stream",
+      "node",
+      "tree",
+      "query",
+      "result",
+      "error",
+    ];
+    const parts = [
+      ...syllables,
+      ...more,
+      "model",
+      "vector",
+      "chunk",
+      "search",
+      "render",
+      "layout",
+      "event",
+      "queue",
+    ];
+    const vocabulary = Array.from({ length: 5000 }, (_, index) => {
+      const first = parts[index % parts.length]!;
+      const second = parts[Math.floor(index / parts.length) % parts.length]!;
+      const third = index >= parts.length * parts.length ? parts[Math.floor(index / 7) % parts.length]! : "";
+      const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+      return `${first}${capitalize(second)}${third ? capitalize(third) : ""}${index}`;
+    });
+    const zipfWord = () =>
+      vocabulary[Math.min(vocabulary.length - 1, Math.floor(vocabulary.length * random.next() ** 3))]!;
+
+    const clusters = Array.from({ length: 256 }, () =>
+      Float32Array.from({ length: config.dimension }, () => random.gaussian()),
+    );
+    const sampleVector = () => {
+      const center = clusters[Math.floor(random.next() * clusters.length)]!;
+      return Float32Array.from(center, (value) => value + random.gaussian() * 0.9);
+    };
+
+    const chunkTexts: string[] = [];
+    let written = 0;
+    const grow = (target: number) => {
+      while (written < target) {
+        const fileIndex = written / config.chunksPerFile;
+        const chunks = Array.from({ length: config.chunksPerFile }, (_, offset) => {
+          const words = Array.from({ length: 30 }, zipfWord);
+          const text = `function ${words[0]}(${words[1]}) {\n  return ${words.slice(2).join(" + ")};\n}`;
+          chunkTexts.push(text);
+          return {
+            startLine: offset * 3,
+            endLine: offset * 3 + 2,
+            contentHash: `synthetic-${written + offset}`,
+            header: `src/file${fileIndex}.ts`,
+            text,
+            symbols: [{ name: words[0]!, kind: "function", line: offset * 3 }],
+          };
+        });
+        writer.replaceFile(
+          {
+            path: `src/file${fileIndex}.ts`,
+            contentHash: `f${fileIndex}`,
+            size: 1,
+            mtimeMs: 0,
+            language: "typescript",
+          },
+          chunks,
+        );
+        writer.addEmbeddings(
+          chunks.map((chunk) => ({ contentHash: chunk.contentHash, vector: sampleVector() })),
+        );
+        written += config.chunksPerFile;
+        if (written % 10_000 === 0) config.onProgress?.(written, target, `building ${target} chunks`);
+      }
+    };
+
+    const results: ScalePointResult[] = [];
+    for (const scale of config.scalePoints) {
+      grow(scale);
+      const reader = new IndexReader(openIndexDatabase(databaseFile, { readonly: true }));
+      const vectorTimes: number[] = [];
+      const exactTimes: number[] = [];
+      const lexicalTimes: number[] = [];
+      const hybridTimes: number[] = [];
+      let recall = 0;
+      reader.vector(sampleVector(), 10); // loads the in-memory codes once, as a long-running server would
+      for (let query = 0; query < config.queries; query++) {
+        const vector = sampleVector();
+        const source = chunkTexts[Math.floor(random.next() * chunkTexts.length)]!;
+        const words = source.match(/\w+/g)!.slice(1, 4);
+        const text = words.join(" ");
+
+        let started = performance.now();
+        const approximate = reader.vector(vector, 10).map((hit) => hit.chunkId);
+        vectorTimes.push(performance.now() - started);
+        started = performance.now();
+        const exact = reader.vector(vector, 10, "exact").map((hit) => hit.chunkId);
+        exactTimes.push(performance.now() - started);
+        recall += approximate.filter((id) => exact.includes(id)).length / Math.max(1, exact.length);
+
+        started = performance.now();
+        reader.lexical(text, 50);
+        lexicalTimes.push(performance.now() - started);
+        started = performance.now();
+        await searchIndex(
+          reader,
+          { query: text, mode: "hybrid", candidates: 50, fusion: defaultFusionConfig },
+          async () => vector,
+        );
+        hybridTimes.push(performance.now() - started);
+      }
+      results.push({
+        chunks: scale,
+        vectorP50Ms: percentile(vectorTimes, 0.5),
+        vectorP95Ms: percentile(vectorTimes, 0.95),
+        exactP50Ms: percentile(exactTimes, 0.5),
+        exactP95Ms: percentile(exactTimes, 0.95),
+        lexicalP95Ms: percentile(lexicalTimes, 0.95),
+        hybridP50Ms: percentile(hybridTimes, 0.5),
+        hybridP95Ms: percentile(hybridTimes, 0.95),
+        recallAt10VsExact: round(recall / config.queries),
+        vectorMethod: scale <= defaultVectorSearchConfig.exactLimit ? "exact" : "prefilter",
+      });
+    }
+    const at = (scale: number) => results.find((result) => result.chunks === scale);
+    return {
+      dimension: config.dimension,
+      queries: config.queries,
+      vectorP50MsAt10k: at(10_000)?.vectorP50Ms,
+      vectorP95MsAt10k: at(10_000)?.vectorP95Ms,
+      vectorP95MsAt50k: at(50_000)?.vectorP95Ms,
+      vectorP95MsAt200k: at(200_000)?.vectorP95Ms,
+      exactVectorP95MsAt200k: at(200_000)?.exactP95Ms,
+      recallAt10VsExactAt200k: at(200_000)?.recallAt10VsExact,
+      hybridP95MsAt200k: at(200_000)?.hybridP95Ms,
+      databaseBytesAt200k: statSync(databaseFile).size,
+      exactLimit: defaultVectorSearchConfig.exactLimit,
+      oversample: defaultVectorSearchConfig.oversample,
+      scalePoints: results,
+    };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}

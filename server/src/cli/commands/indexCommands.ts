@@ -1,0 +1,160 @@
+/** `hearth index <dir>` and `hearth search "<query>"`: the workspace index from a terminal. */
+
+import { statSync } from "node:fs";
+import * as path from "node:path";
+import type { Command } from "commander";
+import { Logger, stderrSink } from "../../base/logger";
+import { defaultIndexConfig, defaultSearchCandidates, defaultSearchFusion } from "../../config/indexDefaults";
+import { defaultIndexPath } from "../../index/indexLocation";
+import { IndexSession } from "../../index/indexSession";
+import { type SearchMode, searchIndex } from "../../retrieval/searchIndex";
+import { openIndexDatabase } from "../../store/database";
+import { IndexReader } from "../../store/indexReader";
+import { createProgressReporter } from "../progressReporter";
+
+interface IndexOptions {
+  db?: string;
+  json?: boolean;
+  exclude?: string[];
+  maxFileBytes?: number;
+  verbose?: boolean;
+}
+
+export function registerIndexCommands(program: Command): void {
+  program
+    .command("index")
+    .description("index a folder (incremental: unchanged files are not read again)")
+    .argument("<dir>", "the workspace folder")
+    .option("--db <file>", "the index database (default: one file per workspace in Hearth's cache folder)")
+    .option("--exclude <glob...>", "extra gitignore-style patterns to leave out")
+    .option("--max-file-bytes <n>", "skip larger files", (value) => Number.parseInt(value, 10))
+    .option("--json", "print one JSON object")
+    .option("--verbose", "log every skipped file")
+    .action(async (dir: string, options: IndexOptions) => {
+      const root = path.resolve(dir);
+      const databasePath = path.resolve(options.db ?? defaultIndexPath(root));
+      const logger = new Logger(options.verbose ? "debug" : "warn");
+      logger.addSink(stderrSink);
+      const session = new IndexSession({
+        root,
+        databasePath,
+        config: {
+          ...defaultIndexConfig,
+          crawl: {
+            exclude: options.exclude ?? defaultIndexConfig.crawl.exclude,
+            maxFileBytes: options.maxFileBytes ?? defaultIndexConfig.crawl.maxFileBytes,
+          },
+        },
+        embedder: undefined,
+        logger,
+      });
+      const progress = createProgressReporter();
+      const abort = new AbortController();
+      process.once("SIGINT", () => abort.abort());
+      try {
+        const stats = await session.runFullPass((update) => {
+          progress.update(
+            update.done,
+            update.total,
+            update.phase === "embedding" ? "embedding chunks" : "scanning files",
+          );
+        }, abort.signal);
+        progress.stop();
+        const seconds = Math.max(stats.seconds, 1e-6);
+        const report = {
+          root,
+          databasePath,
+          files: stats.files,
+          changedFiles: stats.changedFiles,
+          deletedFiles: stats.deletedFiles,
+          chunks: stats.chunks,
+          skipped: stats.skipped,
+          seconds: round(stats.seconds),
+          filesPerSecond: round(stats.files / seconds),
+          chunksPerSecond: round(stats.chunks / seconds),
+          embeddedChunks: stats.embeddedChunks,
+          pendingEmbeddings: stats.pendingEmbeddings,
+          embeddingModel: null,
+          dbBytes: databaseBytes(databasePath),
+          peakRssMb: round(process.resourceUsage().maxRSS / 1024),
+        };
+        if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        else {
+          process.stdout.write(
+            `indexed ${report.files} files (${report.changedFiles} changed, ${report.deletedFiles} removed) into ` +
+              `${report.chunks} chunks in ${report.seconds}s; ${report.embeddedChunks} chunks embedded\n` +
+              `skipped: ${JSON.stringify(report.skipped)}\nindex: ${databasePath} (${report.dbBytes} bytes)\n`,
+          );
+        }
+      } finally {
+        progress.stop();
+        session.close();
+      }
+    });
+
+  program
+    .command("search")
+    .description("search an index: BM25, vectors and symbols fused by reciprocal rank")
+    .argument("<query>", "words, identifiers or a question")
+    .option("--db <file>", "the index database")
+    .option("--root <dir>", "the workspace whose default index to use", ".")
+    .option("-k, --k <n>", "number of hits", (value) => Number.parseInt(value, 10), 10)
+    .option("--mode <mode>", "hybrid, lexical or vector", "hybrid")
+    .option("--json", "print the hits as JSON")
+    .action(
+      async (
+        query: string,
+        options: { db?: string; root: string; k: number; mode: SearchMode; json?: boolean },
+      ) => {
+        const databasePath = path.resolve(options.db ?? defaultIndexPath(path.resolve(options.root)));
+        const database = openIndexDatabase(databasePath, { readonly: true });
+        try {
+          const reader = new IndexReader(database);
+          const started = performance.now();
+          const hits = await searchIndex(
+            reader,
+            {
+              query,
+              mode: options.mode,
+              candidates: defaultSearchCandidates,
+              fusion: { ...defaultSearchFusion, limit: options.k },
+            },
+            undefined,
+          );
+          const milliseconds = round(performance.now() - started);
+          if (options.json) {
+            const output = hits.map(({ text, header, ...hit }) => ({
+              ...hit,
+              score: round(hit.score * 1e4) / 1e4,
+              preview: text.slice(0, 200),
+            }));
+            process.stdout.write(`${JSON.stringify({ query, milliseconds, hits: output }, null, 2)}\n`);
+            return;
+          }
+          for (const hit of hits) {
+            const firstLine = hit.text.split("\n").find((line) => line.trim()) ?? "";
+            process.stdout.write(
+              `${hit.path}:${hit.startLine + 1}-${hit.endLine + 1}  [${hit.retrievers.join("+")}] ${firstLine.trim().slice(0, 80)}\n`,
+            );
+          }
+          process.stderr.write(`${hits.length} hits in ${milliseconds} ms\n`);
+        } finally {
+          database.close();
+        }
+      },
+    );
+}
+
+function databaseBytes(databasePath: string): number {
+  let total = 0;
+  for (const suffix of ["", "-wal", "-shm"]) {
+    try {
+      total += statSync(databasePath + suffix).size;
+    } catch {}
+  }
+  return total;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,151 @@
+/**
+ * Nearest-neighbour search over the index's embeddings.
+ *
+ * Small indexes use sqlite-vec's exact KNN. Above `exactLimit` vectors brute force grows too slow (~140 ms
+ * per 100k 384-d vectors), so the search runs in three stages over data held in memory: a Hamming scan of
+ * sign-bit codes keeps `oversample * k` candidates, their int8 copies rescore them, and the best
+ * `finalists * k` are reranked exactly with their float vectors from SQLite.
+ */
+
+import type { Database } from "./database";
+import { codeWords, dot, floatsFromBlob, nearestByHamming, normalize, signCode } from "./vectorCodes";
+
+export interface VectorSearchConfig {
+  /** Up to this many vectors, search exactly with sqlite-vec. */
+  exactLimit: number;
+  /** Candidates kept from the code scan, as a multiple of k (at least `minimumCandidates`). */
+  oversample: number;
+  minimumCandidates: number;
+  /** Candidates reranked exactly, as a multiple of k. */
+  finalists: number;
+}
+
+export const defaultVectorSearchConfig: VectorSearchConfig = {
+  exactLimit: 20_000,
+  oversample: 100,
+  minimumCandidates: 500,
+  finalists: 4,
+};
+
+export interface VectorHit {
+  embeddingId: number;
+  /** Cosine similarity, 1 = same direction. */
+  similarity: number;
+}
+
+export type VectorSearchMode = "auto" | "exact" | "prefilter";
+
+export class VectorSearch {
+  private codes = new Int32Array(0);
+  private quantized = new Int8Array(0);
+  private scales: number[] = [];
+  private ids: number[] = [];
+  private dimension = 0;
+  private loadedGeneration = "";
+  private loadedRemovalGeneration = "";
+  private loadedMaxId = 0;
+
+  constructor(
+    private readonly database: Database,
+    private readonly config: VectorSearchConfig = defaultVectorSearchConfig,
+  ) {}
+
+  count(): number {
+    return (this.database.prepare("select count(*) as count from embeddings").get() as { count: number })
+      .count;
+  }
+
+  nearest(query: Float32Array, k: number, mode: VectorSearchMode = "auto"): VectorHit[] {
+    if (!this.hasVectorTable()) return [];
+    const normalized = normalize(query);
+    const useExact = mode === "exact" || (mode === "auto" && this.count() <= this.config.exactLimit);
+    return useExact ? this.exact(normalized, k) : this.prefiltered(normalized, k);
+  }
+
+  private hasVectorTable(): boolean {
+    return (
+      this.database.prepare("select 1 from sqlite_master where name = 'vec_embeddings'").get() !== undefined
+    );
+  }
+
+  private exact(query: Float32Array, k: number): VectorHit[] {
+    const rows = this.database
+      .prepare("select rowid, distance from vec_embeddings where embedding match ? and k = ?")
+      .all(query, k) as { rowid: number; distance: number }[];
+    return rows.map((row) => ({ embeddingId: Number(row.rowid), similarity: 1 - row.distance }));
+  }
+
+  private prefiltered(query: Float32Array, k: number): VectorHit[] {
+    this.refresh(query.length);
+    const candidates = nearestByHamming(
+      this.codes,
+      codeWords(this.dimension),
+      signCode(query),
+      Math.max(this.config.minimumCandidates, k * this.config.oversample),
+    );
+    const rescored = candidates.map((entry) => {
+      let sum = 0;
+      const offset = entry * this.dimension;
+      for (let index = 0; index < this.dimension; index++)
+        sum += this.quantized[offset + index]! * query[index]!;
+      return { entry, score: sum * this.scales[entry]! };
+    });
+    rescored.sort((left, right) => right.score - left.score);
+    const lookup = this.database.prepare("select vector from embeddings where id = ?");
+    const hits: VectorHit[] = [];
+    for (const { entry } of rescored.slice(0, k * this.config.finalists)) {
+      const embeddingId = this.ids[entry]!;
+      const row = lookup.get(embeddingId) as { vector: Buffer } | undefined;
+      if (row) hits.push({ embeddingId, similarity: dot(query, floatsFromBlob(row.vector)) });
+    }
+    return hits.sort((left, right) => right.similarity - left.similarity).slice(0, k);
+  }
+
+  /** Loads codes added since the last search; reloads everything after deletions or a model change. */
+  private refresh(dimension: number): void {
+    const generation = this.readMeta("embeddings_generation") ?? "";
+    const removalGeneration = this.readMeta("embeddings_removal_generation") ?? "";
+    if (generation === this.loadedGeneration && this.dimension === dimension) return;
+    if (removalGeneration !== this.loadedRemovalGeneration || this.dimension !== dimension) {
+      this.codes = new Int32Array(0);
+      this.quantized = new Int8Array(0);
+      this.scales = [];
+      this.ids = [];
+      this.loadedMaxId = 0;
+      this.dimension = dimension;
+    }
+    const rows = this.database
+      .prepare("select id, code, quantized, scale from embeddings where id > ? order by id")
+      .all(this.loadedMaxId) as { id: number; code: Buffer; quantized: Buffer; scale: number }[];
+    const words = codeWords(dimension);
+    const codes = new Int32Array(this.codes.length + rows.length * words);
+    codes.set(this.codes);
+    const quantized = new Int8Array(this.quantized.length + rows.length * dimension);
+    quantized.set(this.quantized);
+    let entry = this.ids.length;
+    for (const row of rows) {
+      codes.set(
+        new Int32Array(row.code.buffer.slice(row.code.byteOffset, row.code.byteOffset + row.code.byteLength)),
+        entry * words,
+      );
+      quantized.set(
+        new Int8Array(row.quantized.buffer, row.quantized.byteOffset, row.quantized.byteLength),
+        entry * dimension,
+      );
+      this.scales.push(row.scale);
+      this.ids.push(row.id);
+      this.loadedMaxId = row.id;
+      entry++;
+    }
+    this.codes = codes;
+    this.quantized = quantized;
+    this.loadedGeneration = generation;
+    this.loadedRemovalGeneration = removalGeneration;
+  }
+
+  private readMeta(key: string): string | undefined {
+    return (
+      this.database.prepare("select value from meta where key = ?").get(key) as { value: string } | undefined
+    )?.value;
+  }
+}
