@@ -76,52 +76,20 @@ export async function runRetrievalBench(config: RetrievalBenchConfig) {
     const writer = new IndexWriter(openIndexDatabase(databaseFile, { readonly: false }));
     writer.ensureVectorSpace({ modelId: "synthetic", dimension: config.dimension });
 
-    const syllables = [
-      "get",
-      "set",
-      "user",
-      "name",
-      "parse",
-      "token",
-      "cache",
-      "index",
-      "file",
-      "load",
-      "save",
-    ];
-    const more = [
-      "config",
-      "request",
-      "handler",
-      "buffer",
-      "stream",
-      "node",
-      "tree",
-      "query",
-      "result",
-      "error",
-    ];
-    const parts = [
-      ...syllables,
-      ...more,
-      "model",
-      "vector",
-      "chunk",
-      "search",
-      "render",
-      "layout",
-      "event",
-      "queue",
-    ];
-    const vocabulary = Array.from({ length: 5000 }, (_, index) => {
-      const first = parts[index % parts.length]!;
-      const second = parts[Math.floor(index / parts.length) % parts.length]!;
-      const third = index >= parts.length * parts.length ? parts[Math.floor(index / 7) % parts.length]! : "";
-      const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
-      return `${first}${capitalize(second)}${third ? capitalize(third) : ""}${index}`;
+    // Identifiers of one to three parts from a 3,000-word vocabulary, used with Zipf-like (log-uniform rank)
+    // frequencies, as identifiers and their parts are in real code.
+    const letters = "bcdfghjklmnprstvwz";
+    const vowels = "aeiou";
+    const syllable = () =>
+      letters[Math.floor(random.next() * letters.length)]! + vowels[Math.floor(random.next() * vowels.length)]!;
+    const partWords = Array.from({ length: 3000 }, () => syllable() + syllable() + (random.next() < 0.5 ? syllable() : ""));
+    const zipfRank = (size: number) => Math.min(size - 1, Math.floor(size ** random.next()) - 1);
+    const vocabulary = Array.from({ length: 30_000 }, () => {
+      const count = 1 + Math.floor(random.next() * 3);
+      const parts = Array.from({ length: count }, () => partWords[zipfRank(partWords.length)]!);
+      return parts.map((part, index) => (index ? part.charAt(0).toUpperCase() + part.slice(1) : part)).join("");
     });
-    const zipfWord = () =>
-      vocabulary[Math.min(vocabulary.length - 1, Math.floor(vocabulary.length * random.next() ** 3))]!;
+    const zipfWord = () => vocabulary[zipfRank(vocabulary.length)]!;
 
     const clusters = Array.from({ length: 256 }, () =>
       Float32Array.from({ length: config.dimension }, () => random.gaussian()),

@@ -88,16 +88,19 @@ export function queryClauses(query: string): QueryClause[] {
 }
 
 /**
- * An FTS5 MATCH expression for query clauses, OR-ed so BM25 ranks chunks that match more of them higher;
- * `undefined` when there is no clause.
+ * An FTS5 MATCH expression for query clauses, by default OR-ed so BM25 ranks chunks that match more of them
+ * higher; `undefined` when there is no clause.
  */
-export function buildMatchExpression(clauses: QueryClause[]): string | undefined {
+export function buildMatchExpression(
+  clauses: QueryClause[],
+  joiner: "OR" | "AND" = "OR",
+): string | undefined {
   const terms = clauses.map((clause) =>
     clause.parts.length
       ? `(${quote(clause.whole)} OR (${clause.parts.map(quote).join(" AND ")}))`
       : quote(clause.whole),
   );
-  return terms.length ? terms.join(" OR ") : undefined;
+  return terms.length ? terms.join(` ${joiner} `) : undefined;
 }
 
 function quote(word: string): string {

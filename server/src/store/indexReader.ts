@@ -4,7 +4,7 @@
  */
 
 import type { Database } from "./database";
-import { buildMatchExpression, type QueryClause, queryClauses, queryIdentifiers } from "./identifierWords";
+import { buildMatchExpression, queryClauses, queryIdentifiers } from "./identifierWords";
 import {
   defaultVectorSearchConfig,
   VectorSearch,
@@ -45,38 +45,41 @@ export class IndexReader {
     this.vectors = new VectorSearch(database, vectorConfig);
   }
 
-  /** BM25 over identifier-expanded words; path words count half. Higher score is better. */
-  lexical(query: string, limit: number): RankedChunk[] {
-    const expression = buildMatchExpression(this.selectiveClauses(queryClauses(query)));
-    if (!expression) return [];
+  /**
+   * BM25 over identifier-expanded words; path words count half. Higher score is better.
+   *
+   * Ranking costs time for every chunk a query matches, and a word found in most chunks (`self`, `return`)
+   * adds little to BM25 anyway, so clauses matching more than `commonMatches` chunks are left out (counting
+   * stops at the cap, so the check is cheap). When every clause is that common, their conjunction is ranked
+   * if it is selective enough; otherwise its first matches are returned unranked.
+   */
+  lexical(query: string, limit: number, commonMatches = 1500): RankedChunk[] {
+    const clauses = queryClauses(query);
+    if (clauses.length === 0) return [];
+    const countUpTo = this.database
+      .prepare("select count(*) from (select rowid from chunks_fts where chunks_fts match ? limit ?)")
+      .pluck();
+    const isSelective = (expression: string) =>
+      (countUpTo.get(expression, commonMatches + 1) as number) <= commonMatches;
+    const rare = clauses.filter((clause) => isSelective(buildMatchExpression([clause])!));
+    let expression = buildMatchExpression(rare);
+    if (!expression) {
+      const conjunction = buildMatchExpression(clauses, "AND")!;
+      if (!isSelective(conjunction)) {
+        const rows = this.database
+          .prepare("select rowid from chunks_fts where chunks_fts match ? limit ?")
+          .pluck()
+          .all(conjunction, limit) as number[];
+        return rows.map((chunkId, index) => ({ chunkId, score: -index }));
+      }
+      expression = conjunction;
+    }
     const rows = this.database
       .prepare(
         "select rowid, bm25(chunks_fts, 1.0, 0.5) as rank from chunks_fts where chunks_fts match ? order by rank limit ?",
       )
       .all(expression, limit) as { rowid: number; rank: number }[];
     return rows.map((row) => ({ chunkId: row.rowid, score: -row.rank }));
-  }
-
-  /**
-   * Leaves out clauses that match more than `commonFraction` of all chunks: BM25 gives them little weight,
-   * yet ranking every chunk they match dominates query time on a large index. When every clause is common,
-   * the rarest one is kept.
-   */
-  private selectiveClauses(clauses: QueryClause[], commonFraction = 0.05): QueryClause[] {
-    if (clauses.length === 0) return clauses;
-    const documents = Math.max(
-      1,
-      (this.database.prepare("select count(*) as count from chunks").get() as { count: number }).count,
-    );
-    const frequency = this.database.prepare("select doc from chunks_vocabulary where term = ?").pluck();
-    const documentFrequency = (term: string) => (frequency.get(term) as number | undefined) ?? 0;
-    const estimated = clauses.map((clause) => {
-      const partsMatch = clause.parts.length ? Math.min(...clause.parts.map(documentFrequency)) : 0;
-      return { clause, matches: documentFrequency(clause.whole) + partsMatch };
-    });
-    const selective = estimated.filter((entry) => entry.matches <= documents * commonFraction);
-    if (selective.length) return selective.map((entry) => entry.clause);
-    return [estimated.reduce((best, entry) => (entry.matches < best.matches ? entry : best)).clause];
   }
 
   /** Chunks whose content is nearest to the query vector. Identical chunks share a vector and all appear. */

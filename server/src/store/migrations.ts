@@ -4,7 +4,6 @@
  *
  * Layout: `files` (one row per indexed file), `chunks` (one row per chunk occurrence, with its text),
  * `chunks_fts` (contentless FTS5 over identifier-expanded words, rowid = chunk id), `symbols`,
- * `chunks_vocabulary` (document frequencies, to leave very common words out of queries),
  * `embeddings` (one vector per distinct chunk content hash, so identical chunks are embedded once, stored as
  * float32 plus a sign-bit code and an int8 copy for fast scans) and
  * `vec_embeddings` (sqlite-vec, created for the embedding model's dimension by `ensureVectorSpace`).
@@ -50,7 +49,7 @@ export const migrations: ((database: Database) => void)[] = [
       create virtual table chunks_fts using fts5(
         words, path, tokenize = "unicode61 tokenchars '_'", content = '', contentless_delete = 1
       );
-      create virtual table chunks_vocabulary using fts5vocab(chunks_fts, 'row');
+
       create table embeddings (
         id integer primary key,
         content_hash text not null unique,
