@@ -10,10 +10,12 @@ import {
   type ErrorHandler,
   LanguageClient,
   type LanguageClientOptions,
+  type Middleware,
   State,
   TransportKind,
 } from "vscode-languageclient/node";
 import { type HearthStatus, statusMethod } from "../../server/src/protocol";
+import { activateFeedback, type FeedbackFeature } from "./feedback/activateFeedback";
 import { CrashPolicy, restartWindowMs } from "./lsp/crashPolicy";
 import { type NodeRuntime, resolveNodeRuntime } from "./lsp/serverLaunch";
 import { HearthStatusBar } from "./statusBar";
@@ -26,11 +28,13 @@ export interface HearthApi {
 }
 
 let client: LanguageClient | undefined;
+let feedback: FeedbackFeature | undefined;
 
 export function activate(context: vscode.ExtensionContext): HearthApi {
   const output = vscode.window.createOutputChannel("Hearth", { log: true });
   const statusBar = new HearthStatusBar();
   context.subscriptions.push(output, statusBar);
+  feedback = activateFeedback(context, () => client, output);
 
   const crashPolicy = new CrashPolicy();
   const errorHandler: ErrorHandler = {
@@ -81,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
       throw error;
     }
     output.info(`Starting the server with Node ${runtime.version} at ${runtime.path} (${runtime.source}).`);
-    client = createClient(context, runtime, output, errorHandler);
+    client = createClient(context, runtime, output, errorHandler, feedback.middleware);
     client.onDidChangeState((change) => {
       if (change.newState === State.Running) void refreshStatusBar();
       if (change.newState === State.Starting) statusBar.show("starting");
@@ -115,6 +119,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
 }
 
 export async function deactivate(): Promise<void> {
+  await feedback?.stop();
   await client?.stop();
 }
 
@@ -123,6 +128,7 @@ function createClient(
   runtime: NodeRuntime,
   output: vscode.LogOutputChannel,
   errorHandler: ErrorHandler,
+  middleware: Middleware,
 ): LanguageClient {
   const server = {
     module: context.asAbsolutePath("out/cli/hearth.mjs"),
@@ -132,8 +138,11 @@ function createClient(
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
+    // The index lives in VS Code's storage for this workspace, never inside the repository.
+    initializationOptions: { storagePath: (context.storageUri ?? context.globalStorageUri).fsPath },
     outputChannel: output,
     errorHandler,
+    middleware,
   };
   return new LanguageClient("hearth", "Hearth", { run: server, debug: server }, clientOptions);
 }

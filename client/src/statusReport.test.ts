@@ -22,7 +22,8 @@ const status: HearthStatus = {
   ],
   backend: null,
   models: [{ role: "completion", id: "hearth-tiny-code", path: "/m.gguf", state: "ready" }],
-  index: null,
+  indexes: [],
+  completion: null,
 };
 
 test("the summary names version, runtime, failing modules, models and index", () => {

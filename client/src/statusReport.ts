@@ -9,7 +9,7 @@ export function summarizeStatus(status: HearthStatus): string {
     `Hearth ${status.version}: server running (Node ${status.server.node}, pid ${status.server.pid})`,
     broken.length ? `native modules failing: ${broken.join(", ")}` : undefined,
     `models: ${models.length ? models.join(", ") : "none loaded"}`,
-    `index: ${status.index ? `${status.index.state}, ${status.index.files} files` : "none"}`,
+    `index: ${status.indexes.length ? status.indexes.map((index) => `${index.state}, ${index.files} files`).join(" / ") : "none"}`,
   ]
     .filter((part) => part !== undefined)
     .join("; ");

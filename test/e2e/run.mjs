@@ -51,6 +51,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { feedbackPhase } from "./feedbackPhase.mjs";
 
 const CODE_SERVER_VERSION = "4.100.3";
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -62,7 +63,7 @@ const extDir = resolve(env.HEARTH_E2E_EXTENSION_DIR || repoRoot);
 const outDir = resolve(env.HEARTH_E2E_OUTPUT || join(repoRoot, "test-output", "e2e"));
 const chromiumPath = env.HEARTH_E2E_CHROMIUM || "/usr/bin/chromium";
 const totalTimeoutMs = Number(env.HEARTH_E2E_TIMEOUT_MS) || 240_000;
-const phases = (env.HEARTH_E2E_PHASES || "A,B")
+const phases = (env.HEARTH_E2E_PHASES || "A,B,F")
   .toUpperCase()
   .split(/[,\s]+/)
   .filter(Boolean);
@@ -539,6 +540,7 @@ async function main() {
     const ctx = await setup();
     if (phases.includes("A")) await phaseA(ctx);
     if (phases.includes("B")) await phaseB(ctx);
+    if (phases.includes("F")) await feedbackPhase({ ...ctx, browser, extDir, outDir, record, log });
     if (results.length === 0) throw new HarnessError(`no tests ran (HEARTH_E2E_PHASES=${phases.join(",")})`);
     code = results.every((r) => r.ok) ? 0 : 1;
   } catch (error) {

@@ -5,6 +5,7 @@
 
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import {
   createProtocolConnection,
   InitializedNotification,
@@ -20,7 +21,10 @@ export interface StdioServer {
   connection: ProtocolConnection;
   process: ChildProcessWithoutNullStreams;
   stderr(): string;
-  initialize(rootPath?: string): Promise<InitializeResult>;
+  initialize(
+    rootPath?: string,
+    extra?: { initializationOptions?: unknown; capabilities?: object },
+  ): Promise<InitializeResult>;
   /** Sends shutdown + exit and resolves with the process's exit code. */
   stop(): Promise<number | null>;
 }
@@ -45,13 +49,16 @@ export function startStdioServer(extraArgs: string[] = [], env: NodeJS.ProcessEn
     connection,
     process: child,
     stderr: () => stderrText,
-    async initialize(rootPath) {
+    async initialize(rootPath, extra = {}) {
       const result = await connection.sendRequest<InitializeResult>("initialize", {
         processId: process.pid,
         clientInfo: { name: "hearth-tests", version: "1" },
-        rootUri: rootPath ? `file://${rootPath}` : null,
-        workspaceFolders: rootPath ? [{ uri: `file://${rootPath}`, name: path.basename(rootPath) }] : null,
-        capabilities: {},
+        rootUri: rootPath ? pathToFileURL(rootPath).href : null,
+        workspaceFolders: rootPath
+          ? [{ uri: pathToFileURL(rootPath).href, name: path.basename(rootPath) }]
+          : null,
+        capabilities: extra.capabilities ?? {},
+        initializationOptions: extra.initializationOptions,
       });
       await connection.sendNotification(InitializedNotification.type, {});
       return result;

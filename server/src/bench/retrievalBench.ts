@@ -81,13 +81,19 @@ export async function runRetrievalBench(config: RetrievalBenchConfig) {
     const letters = "bcdfghjklmnprstvwz";
     const vowels = "aeiou";
     const syllable = () =>
-      letters[Math.floor(random.next() * letters.length)]! + vowels[Math.floor(random.next() * vowels.length)]!;
-    const partWords = Array.from({ length: 3000 }, () => syllable() + syllable() + (random.next() < 0.5 ? syllable() : ""));
+      letters[Math.floor(random.next() * letters.length)]! +
+      vowels[Math.floor(random.next() * vowels.length)]!;
+    const partWords = Array.from(
+      { length: 3000 },
+      () => syllable() + syllable() + (random.next() < 0.5 ? syllable() : ""),
+    );
     const zipfRank = (size: number) => Math.min(size - 1, Math.floor(size ** random.next()) - 1);
     const vocabulary = Array.from({ length: 30_000 }, () => {
       const count = 1 + Math.floor(random.next() * 3);
       const parts = Array.from({ length: count }, () => partWords[zipfRank(partWords.length)]!);
-      return parts.map((part, index) => (index ? part.charAt(0).toUpperCase() + part.slice(1) : part)).join("");
+      return parts
+        .map((part, index) => (index ? part.charAt(0).toUpperCase() + part.slice(1) : part))
+        .join("");
     });
     const zipfWord = () => vocabulary[zipfRank(vocabulary.length)]!;
 

@@ -6,7 +6,13 @@
 import { Command } from "commander";
 import { hearthVersion } from "../base/buildInfo";
 import { registerBenchCommand } from "./commands/bench";
+import { registerBenchInferenceCommand } from "./commands/benchInference";
+import { registerCompleteCommand } from "./commands/complete";
+import { registerEvalCommand } from "./commands/evalCommands";
+import { registerFeedbackCommands } from "./commands/feedbackCommands";
 import { registerIndexCommands } from "./commands/indexCommands";
+import { registerIndexHostCommand } from "./commands/indexHost";
+import { registerModelsCommand } from "./commands/models";
 import { registerServeCommand } from "./commands/serve";
 import { registerStatusCommand } from "./commands/status";
 
@@ -19,6 +25,12 @@ const program = new Command("hearth")
 registerServeCommand(program);
 registerStatusCommand(program);
 registerBenchCommand(program);
+registerBenchInferenceCommand(program);
 registerIndexCommands(program);
+registerEvalCommand(program);
+registerCompleteCommand(program);
+registerIndexHostCommand(program);
+registerModelsCommand(program);
+registerFeedbackCommands(program);
 
 await program.parseAsync(process.argv);

@@ -1,14 +1,22 @@
 /** Assembles `HearthStatus` from the parts each capability reports. */
 
 import { hearthVersion } from "../base/buildInfo";
-import type { BackendStatus, HearthStatus, IndexStatus, ModelStatus, NativeModuleStatus } from "../protocol";
+import type {
+  BackendStatus,
+  CompletionStatus,
+  HearthStatus,
+  IndexStatus,
+  ModelStatus,
+  NativeModuleStatus,
+} from "../protocol";
 
-/** What capabilities contribute to the status; each starts as `null` and is filled when it exists. */
+/** What capabilities contribute to the status; each is `null` or empty until it exists. */
 export interface StatusSources {
   nativeModules: NativeModuleStatus[];
   backend(): BackendStatus | null;
   models(): ModelStatus[] | null;
-  index(): IndexStatus | null;
+  indexes(): IndexStatus[];
+  completion(): CompletionStatus | null;
 }
 
 const startedAt = new Date();
@@ -28,6 +36,7 @@ export function collectStatus(sources: StatusSources): HearthStatus {
     nativeModules: sources.nativeModules,
     backend: sources.backend(),
     models: sources.models(),
-    index: sources.index(),
+    indexes: sources.indexes(),
+    completion: sources.completion(),
   };
 }

@@ -6,6 +6,7 @@
 import type { IndexReader } from "../store/indexReader";
 import { type FusionConfig, fuseRankings, type Ranking, type RetrieverName } from "./fuseRankings";
 
+/** `lexical`: BM25 only; `vector`: embeddings only; `hybrid`: BM25, vectors and symbol names, fused. */
 export type SearchMode = "hybrid" | "lexical" | "vector";
 
 export interface SearchHit {
@@ -39,14 +40,12 @@ export async function searchIndex(
 ): Promise<SearchHit[]> {
   const rankings: Ranking[] = [];
   if (request.mode !== "vector") {
-    rankings.push({
-      retriever: "lexical",
-      chunkIds: reader.lexical(request.query, request.candidates).map((hit) => hit.chunkId),
-    });
-    rankings.push({
-      retriever: "symbol",
-      chunkIds: reader.symbols(request.query, request.candidates).map((hit) => hit.chunkId),
-    });
+    const lexical = reader.lexical(request.query, request.candidates);
+    rankings.push({ retriever: "lexical", chunkIds: lexical.map((hit) => hit.chunkId) });
+  }
+  if (request.mode === "hybrid") {
+    const symbols = reader.symbols(request.query, request.candidates);
+    rankings.push({ retriever: "symbol", chunkIds: symbols.map((hit) => hit.chunkId) });
   }
   if (request.mode !== "lexical" && embedQuery && reader.vectorSpace()) {
     const vector = await embedQuery(request.query, signal);

@@ -1,7 +1,10 @@
 /** `hearth bench <what>`: performance benchmarks that print JSON (percentiles, measured side by side). */
 
+import * as path from "node:path";
 import type { Command } from "commander";
+import { runCompletionBench } from "../../bench/completionBench";
 import { defaultRetrievalBenchConfig, runRetrievalBench } from "../../bench/retrievalBench";
+import { findPythonStandardLibrary } from "../../eval/retrievalEval";
 import { createProgressReporter } from "../progressReporter";
 
 export function registerBenchCommand(program: Command): Command {
@@ -23,7 +26,38 @@ export function registerBenchCommand(program: Command): Command {
       progress.stop();
       printResult(result, options.json);
     });
+  bench
+    .command("completion")
+    .description(
+      "replay a typing trace through the real server: latency per suggestion, with and without caches",
+    )
+    .option(
+      "--files <paths...>",
+      "source files to type into (default: modules of the system Python's standard library)",
+    )
+    .option("--seed <n>", "trace seed", (value) => Number.parseInt(value, 10), 7)
+    .option("--model <model>", "completion model: catalog id or .gguf path (default: Hearth's tiny model)")
+    .option("--json", "print one JSON object")
+    .action(async (options: { files?: string[]; seed: number; model?: string; json?: boolean }) => {
+      const files =
+        options.files ?? defaultTraceFiles().map((file) => path.join(findPythonStandardLibrary(), file));
+      const progress = createProgressReporter();
+      const result = await runCompletionBench({
+        cliPath: process.argv[1]!,
+        files,
+        seed: options.seed,
+        settings: options.model ? { models: { completion: options.model } } : {},
+        onProgress: (done, total, label) => progress.update(done, total, label),
+      });
+      progress.stop();
+      printResult(result, options.json);
+    });
   return bench;
+}
+
+/** Ordinary, mid-sized modules: code people write every day. */
+function defaultTraceFiles(): string[] {
+  return ["textwrap.py", "shlex.py", "csv.py", "fnmatch.py", "json/encoder.py", "glob.py"];
 }
 
 export function printResult(result: object, json: boolean | undefined): void {

@@ -18,6 +18,6 @@ export function registerServeCommand(program: Command): void {
       // vscode-languageserver reads the transport from process.argv; make stdio the explicit default.
       const named = process.argv.some((argument) => transportFlags.includes(argument.split("=")[0]!));
       if (!named) process.argv.push("--stdio");
-      runLanguageServer();
+      runLanguageServer(process.argv[1]!);
     });
 }

@@ -15,7 +15,8 @@ export function registerStatusCommand(program: Command): void {
         nativeModules: probeNativeModules(),
         backend: () => null,
         models: () => null,
-        index: () => null,
+        indexes: () => [],
+        completion: () => null,
       });
       process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
       if (status.nativeModules.some((module) => !module.ok)) process.exitCode = 1;
@@ -30,7 +31,11 @@ function formatStatus(status: HearthStatus): string {
       (module) => `native   ${module.name}: ${module.ok ? "ok" : `FAILED (${module.error})`}`,
     ),
     `backend  ${status.backend ? `${status.backend.gpu || "cpu"}, ${status.backend.threads} threads` : "not started"}`,
-    `index    ${status.index ? `${status.index.state}, ${status.index.files} files, ${status.index.chunks} chunks` : "none"}`,
+    ...(status.indexes.length
+      ? status.indexes.map(
+          (index) => `index    ${index.root}: ${index.state}, ${index.files} files, ${index.chunks} chunks`,
+        )
+      : ["index    none (the CLI indexes with `hearth index <dir>`)"]),
   ];
   return `${lines.join("\n")}\n`;
 }

@@ -1,0 +1,269 @@
+/**
+ * `hearth bench completion`: replays a typing trace through the real language server over stdio, as an
+ * editor would (didChange per keystroke, an inline-completion request per keystroke, cancellation of the
+ * stale one, accepts when the suggestion is right), once with every cache and reuse on and once with all of
+ * them off, and reports latency percentiles per shown suggestion and what the caches saved.
+ */
+
+import { spawn } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import {
+  CancellationTokenSource,
+  createProtocolConnection,
+  type ProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from "vscode-languageserver-protocol/node";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import type { HearthStatus } from "../protocol";
+import { percentile } from "./retrievalBench";
+import {
+  buildTypingSessions,
+  defaultTraceOptions,
+  defaultTypingRhythm,
+  pauseAfter,
+  seededRandom,
+  type TypingSession,
+} from "./typingTrace";
+
+export interface CompletionBenchOptions {
+  cliPath: string;
+  /** Real source files to type into; copied to a scratch workspace. */
+  files: string[];
+  seed: number;
+  /** Extra `hearth` settings for both runs (for example another completion model). */
+  settings: Record<string, unknown>;
+  onProgress?: (done: number, total: number, label: string) => void;
+}
+
+interface RunFigures {
+  keystrokes: number;
+  shown: number;
+  accepted: number;
+  latenciesMs: number[];
+  status: HearthStatus;
+}
+
+const noReuse = { cache: false, inFlightReuse: false, kvReuse: false };
+
+export async function runCompletionBench(options: CompletionBenchOptions) {
+  const workspace = mkdtempSync(path.join(tmpdir(), "hearth-bench-completion-"));
+  try {
+    const files = options.files.map((file) => {
+      const relative = `${path.basename(path.dirname(file))}/${path.basename(file)}`;
+      mkdirSync(path.join(workspace, path.dirname(relative)), { recursive: true });
+      cpSync(file, path.join(workspace, relative));
+      return { path: relative, text: readFileSync(file, "utf8") };
+    });
+    const sessions = buildTypingSessions(files, seededRandom(options.seed), defaultTraceOptions);
+    const withReuse = await replay(options, workspace, sessions, {}, "with caches and reuse");
+    const withoutReuse = await replay(options, workspace, sessions, noReuse, "without caches and reuse");
+    const counters = withReuse.status.completion!;
+    return {
+      files: files.length,
+      sessions: sessions.length,
+      keystrokes: withReuse.keystrokes,
+      shown: withReuse.shown,
+      accepted: withReuse.accepted,
+      p50Ms: percentile(withReuse.latenciesMs, 0.5),
+      p90Ms: percentile(withReuse.latenciesMs, 0.9),
+      p99Ms: percentile(withReuse.latenciesMs, 0.99),
+      cacheAnswerRate: ratio(counters.cacheAnswers + counters.inFlightAnswers, counters.requests),
+      typedAheadCacheAnswers: counters.cacheAnswers,
+      inFlightAnswers: counters.inFlightAnswers,
+      modelCalls: counters.modelCalls,
+      promptReuseRatio: ratio(counters.reusedPromptTokens, counters.promptTokens),
+      cancelledGenerations: counters.cancelledGenerations,
+      p50MsNoReuse: percentile(withoutReuse.latenciesMs, 0.5),
+      p90MsNoReuse: percentile(withoutReuse.latenciesMs, 0.9),
+      p99MsNoReuse: percentile(withoutReuse.latenciesMs, 0.99),
+      shownNoReuse: withoutReuse.shown,
+      modelCallsNoReuse: withoutReuse.status.completion!.modelCalls,
+      promptReuseRatioNoReuse: ratio(
+        withoutReuse.status.completion!.reusedPromptTokens,
+        withoutReuse.status.completion!.promptTokens,
+      ),
+      p50Ratio: ratio(percentile(withReuse.latenciesMs, 0.5), percentile(withoutReuse.latenciesMs, 0.5)),
+      completionModel: withReuse.status.models?.find((model) => model.role === "completion")?.id ?? null,
+    };
+  } finally {
+    rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+function ratio(part: number, whole: number): number {
+  return whole > 0 ? Math.round((part / whole) * 1000) / 1000 : 0;
+}
+
+async function replay(
+  options: CompletionBenchOptions,
+  workspace: string,
+  sessions: TypingSession[],
+  completionSettings: Record<string, unknown>,
+  label: string,
+): Promise<RunFigures> {
+  const child = spawn(process.execPath, [options.cliPath, "serve", "--stdio"], {
+    stdio: ["pipe", "pipe", "ignore"],
+  });
+  const connection = createProtocolConnection(
+    new StreamMessageReader(child.stdout),
+    new StreamMessageWriter(child.stdin),
+  );
+  connection.listen();
+  const settings = {
+    ...options.settings,
+    completion: { ...(options.settings.completion as object), ...completionSettings },
+  };
+  try {
+    await connection.sendRequest("initialize", {
+      processId: process.pid,
+      rootUri: pathToFileURL(workspace).href,
+      workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: path.basename(workspace) }],
+      capabilities: {},
+      initializationOptions: { storagePath: path.join(workspace, ".bench-storage"), settings },
+    });
+    await connection.sendNotification("initialized", {});
+    await waitForIndex(connection);
+    const random = seededRandom(options.seed + 1);
+    const figures: RunFigures = {
+      keystrokes: 0,
+      shown: 0,
+      accepted: 0,
+      latenciesMs: [],
+      status: undefined as never,
+    };
+    const total = sessions.reduce((sum, session) => sum + session.span.length, 0);
+    let typedSoFar = 0;
+    await warmUp(connection, workspace, sessions[0]!);
+    for (const session of sessions) {
+      await typeSession(connection, workspace, session, random, figures);
+      typedSoFar += session.span.length;
+      options.onProgress?.(typedSoFar, total, label);
+    }
+    figures.status = await connection.sendRequest<HearthStatus>("hearth/status");
+    return figures;
+  } finally {
+    await connection.sendRequest("shutdown").catch(() => undefined);
+    await connection.sendNotification("exit").catch(() => undefined);
+    connection.dispose();
+    child.kill();
+  }
+}
+
+async function waitForIndex(connection: ProtocolConnection): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const status = await connection.sendRequest<HearthStatus>("hearth/status");
+    if (status.indexes.every((index) => index.state === "idle" || index.state === "error")) return;
+    await sleep(250);
+  }
+}
+
+/** One request before measuring: it loads the model, which a user pays once per session, not per keystroke. */
+async function warmUp(
+  connection: ProtocolConnection,
+  workspace: string,
+  session: TypingSession,
+): Promise<void> {
+  const uri = pathToFileURL(path.join(workspace, session.path)).href;
+  const document = TextDocument.create(uri, "python", 1, session.openedText);
+  await connection.sendNotification("textDocument/didOpen", {
+    textDocument: { uri, languageId: "python", version: 1, text: session.openedText },
+  });
+  await connection.sendRequest("textDocument/inlineCompletion", {
+    textDocument: { uri },
+    position: document.positionAt(session.offset),
+    context: { triggerKind: 1 },
+  });
+  await connection.sendNotification("textDocument/didClose", { textDocument: { uri } });
+}
+
+async function typeSession(
+  connection: ProtocolConnection,
+  workspace: string,
+  session: TypingSession,
+  random: () => number,
+  figures: RunFigures,
+): Promise<void> {
+  const uri = pathToFileURL(path.join(workspace, session.path)).href;
+  let document = TextDocument.create(uri, "python", 1, session.openedText);
+  await connection.sendNotification("textDocument/didOpen", {
+    textDocument: { uri, languageId: document.languageId, version: 1, text: document.getText() },
+  });
+  let cursor = session.offset;
+  let typed = 0;
+  let pending: { source: CancellationTokenSource; done: Promise<void> } | undefined;
+  let suggestion: string | undefined;
+
+  const edit = async (text: string, deleteBefore = 0) => {
+    const start = document.positionAt(cursor - deleteBefore);
+    const end = document.positionAt(cursor);
+    document = TextDocument.update(document, [{ range: { start, end }, text }], document.version + 1);
+    cursor += text.length - deleteBefore;
+    await connection.sendNotification("textDocument/didChange", {
+      textDocument: { uri, version: document.version },
+      contentChanges: [{ range: { start, end }, text }],
+    });
+  };
+  const request = () => {
+    pending?.source.cancel();
+    suggestion = undefined;
+    const source = new CancellationTokenSource();
+    const started = performance.now();
+    const position = document.positionAt(cursor);
+    const version = document.version;
+    figures.keystrokes++;
+    const done = connection
+      .sendRequest<{ insertText: string }[] | null>(
+        "textDocument/inlineCompletion",
+        { textDocument: { uri }, position, context: { triggerKind: 2 } },
+        source.token,
+      )
+      .then((items) => {
+        const text = items?.[0]?.insertText;
+        if (!text || document.version !== version) return;
+        figures.shown++;
+        figures.latenciesMs.push(performance.now() - started);
+        suggestion = text;
+      })
+      .catch(() => undefined);
+    pending = { source, done };
+    return done;
+  };
+
+  while (typed < session.span.length) {
+    const remaining = session.span.slice(typed);
+    if (suggestion && remaining.startsWith(suggestion) && suggestion.trim()) {
+      // The user presses Tab on a suggestion that is what they meant to type.
+      figures.accepted++;
+      const accepted = suggestion;
+      await edit(accepted);
+      typed += accepted.length;
+      void request();
+      await sleep(pauseAfter(accepted.at(-1)!, defaultTypingRhythm, random));
+      continue;
+    }
+    if (random() < defaultTypingRhythm.typoRate) {
+      await edit("x");
+      void request();
+      await sleep(pauseAfter("x", defaultTypingRhythm, random));
+      await edit("", 1);
+      void request();
+      await sleep(pauseAfter("x", defaultTypingRhythm, random));
+    }
+    const character = remaining[0]!;
+    await edit(character);
+    typed++;
+    void request();
+    await sleep(pauseAfter(character, defaultTypingRhythm, random));
+  }
+  await pending?.done;
+  await connection.sendNotification("textDocument/didClose", { textDocument: { uri } });
+}
+
+function sleep(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}

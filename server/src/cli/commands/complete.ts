@@ -1,0 +1,150 @@
+/** `hearth complete <file>:<line>:<col>`: one inline completion from a terminal, optionally with its prompt. */
+
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Command } from "commander";
+import { Logger, stderrSink } from "../../base/logger";
+import { completionModelOf } from "../../completer/completionModel";
+import { InlineCompleter } from "../../completer/inlineCompleter";
+import { explainCompletionPlan, finalizeWithTrace } from "../../completion";
+import { defaultSearchCandidates, defaultSearchFusion } from "../../config/indexDefaults";
+import { resolveSettings } from "../../config/settings";
+import { RetrievedSnippets } from "../../context/retrievedSnippets";
+import { defaultIndexPath } from "../../index/indexLocation";
+import { ModelEngine, resolveModelsConfig } from "../../models";
+import { searchIndex } from "../../retrieval/searchIndex";
+import { openIndexDatabase } from "../../store/database";
+import { IndexReader } from "../../store/indexReader";
+import { languageForPath } from "../../syntax";
+
+interface CompleteOptions {
+  json?: boolean;
+  explain?: boolean;
+  root: string;
+  db?: string;
+  model?: string;
+  context: boolean;
+}
+
+export function registerCompleteCommand(program: Command): void {
+  program
+    .command("complete")
+    .description("complete the code at a position (1-based line and column), as the editor would")
+    .argument("<position>", "file:line:col")
+    .option("--root <dir>", "the workspace folder (for paths and the index)", ".")
+    .option(
+      "--db <file>",
+      "the index to take cross-file snippets from (default: the workspace's, if indexed)",
+    )
+    .option("--model <model>", "completion model: catalog id or .gguf path (default: Hearth's tiny model)")
+    .option("--no-context", "no cross-file snippets")
+    .option("--explain", "print the decisions and the exact prompt")
+    .option("--json", "print one JSON object")
+    .action(async (position: string, options: CompleteOptions) => {
+      const match = /^(.*):(\d+):(\d+)$/.exec(position);
+      if (!match) throw new Error(`expected file:line:col, got ${position}`);
+      const [, file, line, column] = match as unknown as [string, string, string, string];
+      const absolute = path.resolve(file);
+      const text = readFileSync(absolute, "utf8");
+      const offset = offsetOf(text, Number(line) - 1, Number(column) - 1);
+      const root = path.resolve(options.root);
+      const logger = new Logger("warn");
+      logger.addSink(stderrSink);
+
+      const settings = resolveSettings(
+        { models: options.model ? { completion: options.model } : {} },
+        (message) => logger.warn(message),
+      );
+      const engine = ModelEngine.create(resolveModelsConfig(settings.models), logger);
+      const databasePath = options.db ?? defaultIndexPath(root);
+      const database =
+        options.context && existsSync(databasePath)
+          ? openIndexDatabase(databasePath, { readonly: true })
+          : undefined;
+      const reader = database && new IndexReader(database);
+      // Lexical and symbol retrieval only: a one-shot command should not load the embedding model too.
+      const retrieved = new RetrievedSnippets(async (query, k) =>
+        reader
+          ? searchIndex(
+              reader,
+              {
+                query,
+                mode: "hybrid",
+                candidates: defaultSearchCandidates,
+                fusion: { ...defaultSearchFusion, limit: k },
+              },
+              undefined,
+            )
+          : [],
+      );
+      const uri = pathToFileURL(absolute).href;
+      const relative = path.relative(root, absolute).split(path.sep).join("/");
+      await retrieved.refresh(uri, relative, text, offset);
+      const completer = new InlineCompleter(
+        completionModelOf(engine),
+        { retrieved: (key) => retrieved.candidates(key), recentDocuments: () => [], cursorMoved: () => {} },
+        { ...settings.completion, crossFileContext: options.context, debounce: null, cache: false },
+        logger,
+      );
+      const request = {
+        uri,
+        path: relative,
+        repoName: path.basename(root),
+        language: languageForPath(absolute, text.slice(0, text.indexOf("\n"))) ?? "plaintext",
+        text,
+        offset,
+        trigger: "invoked" as const,
+      };
+      try {
+        const answer = await completer.complete(request, new AbortController().signal);
+        const plan = options.explain ? await completer.plan(request) : undefined;
+        if (options.json) {
+          process.stdout.write(
+            `${JSON.stringify(
+              {
+                completion: answer?.text ?? null,
+                latencyMs: answer ? Math.round(answer.latencyMs * 10) / 10 : null,
+                metrics: answer?.metrics ?? null,
+                ...(plan
+                  ? { prompt: plan.prompt.text, stop: plan.prompt.stop, multiline: plan.multiline }
+                  : {}),
+              },
+              null,
+              2,
+            )}\n`,
+          );
+        } else {
+          if (plan) {
+            process.stdout.write(`${explainCompletionPlan(plan)}\n`);
+            if (answer?.metrics) {
+              const trace = finalizeWithTrace(answer.text, plan.filter);
+              process.stdout.write(`clean-up: ${JSON.stringify(trace.steps)}\n`);
+            }
+            process.stdout.write("--- completion ---\n");
+          }
+          process.stdout.write(`${answer?.text ?? "(no suggestion)"}\n`);
+          if (answer?.metrics) {
+            const metrics = answer.metrics;
+            process.stderr.write(
+              `${Math.round(answer.latencyMs)} ms; prompt ${metrics.promptTokens} tokens (${metrics.reusedPromptTokens} reused), ` +
+                `${metrics.generatedTokens} generated, first token ${Math.round(metrics.timeToFirstTokenMs)} ms\n`,
+            );
+          }
+        }
+      } finally {
+        database?.close();
+        await engine.dispose();
+      }
+    });
+}
+
+function offsetOf(text: string, line: number, column: number): number {
+  let offset = 0;
+  for (let current = 0; current < line; current++) {
+    const next = text.indexOf("\n", offset);
+    if (next === -1) return text.length;
+    offset = next + 1;
+  }
+  return Math.min(offset + column, text.length);
+}

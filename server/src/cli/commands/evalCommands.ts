@@ -1,0 +1,90 @@
+/** `hearth eval <what>`: quality evals that print JSON, runnable by users on their own machine. */
+
+import * as path from "node:path";
+import type { Command } from "commander";
+import { Logger, stderrSink } from "../../base/logger";
+import { EvalCorpusError, findPythonStandardLibrary, runRetrievalEval } from "../../eval/retrievalEval";
+import { defaultIndexPath, hearthCacheFolder } from "../../index/indexLocation";
+import { type Embedder, ModelEngine, resolveModelsConfig } from "../../models";
+import { createProgressReporter } from "../progressReporter";
+import { printResult } from "./bench";
+
+export function registerEvalCommand(program: Command): Command {
+  const evaluate = program.command("eval").description("run a quality eval and print its figures");
+  evaluate
+    .command("retrieval")
+    .description(
+      "recall@5, recall@10, MRR and nDCG@10 of lexical, vector and hybrid search on labelled queries",
+    )
+    .option("--corpus <dir>", "the Python standard library to search (default: the system python3's)")
+    .option("--db <file>", "where to keep the eval's index (reused between runs)")
+    .option("--embedding <model>", "embedding model: catalog id or .gguf path (default: Hearth's tiny model)")
+    .option("--no-vectors", "lexical retrieval only")
+    .option("--json", "print one JSON object")
+    .action(
+      async (options: {
+        corpus?: string;
+        db?: string;
+        embedding?: string;
+        vectors: boolean;
+        json?: boolean;
+      }) => {
+        const logger = new Logger("warn");
+        logger.addSink(stderrSink);
+        let corpusRoot: string;
+        try {
+          corpusRoot = path.resolve(options.corpus ?? findPythonStandardLibrary());
+        } catch (error) {
+          if (!(error instanceof EvalCorpusError)) throw error;
+          process.stderr.write(`hearth eval retrieval: ${error.message}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        const engine = ModelEngine.create(
+          resolveModelsConfig(options.embedding ? { models: { embedding: options.embedding } } : {}),
+          logger,
+        );
+        let embedder: Embedder | undefined;
+        if (options.vectors) {
+          try {
+            embedder = await engine.embedder();
+          } catch (error) {
+            logger.warn(
+              `no embedding model, so lexical retrieval only: ${error instanceof Error ? error.message : error}`,
+            );
+          }
+        }
+        const progress = createProgressReporter();
+        try {
+          const result = await runRetrievalEval({
+            corpusRoot,
+            databasePath: options.db ?? defaultIndexPath(corpusRoot, path.join(hearthCacheFolder(), "eval")),
+            embedder,
+            logger,
+            onProgress: (update) =>
+              progress.update(
+                update.done,
+                update.total,
+                update.phase === "embedding" ? "embedding chunks" : "indexing corpus",
+              ),
+          });
+          progress.stop();
+          if (options.json) printResult(result, true);
+          else {
+            process.stdout.write(
+              `corpus ${result.corpus}: ${result.files} files, ${result.chunks} chunks, ${result.queries} queries\n`,
+            );
+            for (const [mode, scores] of Object.entries(result.retrievers)) {
+              process.stdout.write(
+                `${mode.padEnd(8)} recall@5 ${scores.recallAt5}  recall@10 ${scores.recallAt10}  MRR ${scores.mrr}  nDCG@10 ${scores.ndcgAt10}\n`,
+              );
+            }
+          }
+        } finally {
+          progress.stop();
+          await engine.dispose();
+        }
+      },
+    );
+  return evaluate;
+}

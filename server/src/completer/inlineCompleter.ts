@@ -1,0 +1,332 @@
+/**
+ * Runs inline completion against the model engine: the stateful service around the pure pipeline in
+ * `completion/`. Per request: typed-ahead cache, reuse of the in-flight generation, adaptive debounce, a plan
+ * built from in-memory context only (invariant: no disk I/O on the keystroke path), a cancellable generation
+ * that stops as soon as the streaming filter says so, then clean-up and caching.
+ *
+ * A newer request for a document aborts the older one unless it merely extends it (the user typed what the
+ * running generation is about to produce), in which case it waits for that generation instead.
+ */
+
+import { randomUUID } from "node:crypto";
+import type { Logger } from "../base/logger";
+import {
+  CompletionCache,
+  type CompletionPlan,
+  createStreamingFilter,
+  cursorQueryWindow,
+  type DebounceConfig,
+  DebounceTracker,
+  detectFimFamily,
+  type FimFamily,
+  finalize,
+  planCompletion,
+  type SnippetCandidate,
+  similarWindows,
+} from "../completion";
+import type { SuggestionGate } from "../feedback";
+import type {
+  GenerationMetrics,
+  GenerationRequest,
+  GenerationResult,
+  InfillTokens,
+  SpeculationMode,
+} from "../models";
+
+/** The part of `ModelEngine` the completer needs (a narrow seam, so tests can count calls). */
+export interface CompletionModel {
+  generate(request: GenerationRequest, signal?: AbortSignal): Promise<GenerationResult>;
+  infillTokens(): Promise<InfillTokens | null>;
+  tokenCounter(role: "completion"): Promise<(text: string) => number>;
+  clearSequence(role: "completion", sequenceKey?: string): Promise<void>;
+  modelId(role: "completion"): string | null;
+  catalogFimTemplate(): string | null;
+}
+
+/** Where snippets for the prompt come from; all answer from memory. */
+export interface CompletionContextSources {
+  retrieved(uri: string): SnippetCandidate[];
+  recentDocuments(uri: string): { path: string; text: string }[];
+  /** Called after each answered request so background retrieval can follow the cursor. */
+  cursorMoved(uri: string, path: string, text: string, offset: number): void;
+}
+
+export interface CompleterConfig {
+  enabled: boolean;
+  /** Cross-file snippets (retrieval and recent files) in the prompt. */
+  crossFileContext: boolean;
+  /** The typed-ahead cache. Off only to measure what it saves. */
+  cache: boolean;
+  /** Waiting for a running generation that the new prefix extends. Off only to measure it. */
+  inFlightReuse: boolean;
+  /** KV prefix reuse across requests. Off only to measure it. */
+  kvReuse: boolean;
+  speculation: SpeculationMode | undefined;
+  debounce: DebounceConfig | null;
+  maxTokens: { singleLine: number; multiline: number };
+}
+
+export interface CompletionRequest {
+  uri: string;
+  /** Workspace-relative path (or the file name), for templates and snippet de-duplication. */
+  path: string;
+  repoName: string | undefined;
+  language: string;
+  text: string;
+  offset: number;
+  trigger: "automatic" | "invoked";
+}
+
+export interface CompletionAnswer {
+  id: string;
+  /** The text to insert at the cursor. */
+  text: string;
+  source: "cache" | "model" | "inFlight";
+  latencyMs: number;
+  metrics: GenerationMetrics | null;
+}
+
+interface InFlight {
+  prefix: string;
+  suffix: string;
+  controller: AbortController;
+  result: Promise<CompletionAnswer | null>;
+}
+
+export interface CompleterStats {
+  requests: number;
+  cacheAnswers: number;
+  inFlightAnswers: number;
+  modelCalls: number;
+  cancelledGenerations: number;
+  promptTokens: number;
+  reusedPromptTokens: number;
+}
+
+export class InlineCompleter {
+  private readonly cache = new CompletionCache();
+  private readonly debounce: DebounceTracker;
+  private readonly inFlight = new Map<string, InFlight>();
+  private family: Promise<FimFamily> | undefined;
+  private readonly counters: CompleterStats = {
+    requests: 0,
+    cacheAnswers: 0,
+    inFlightAnswers: 0,
+    modelCalls: 0,
+    cancelledGenerations: 0,
+    promptTokens: 0,
+    reusedPromptTokens: 0,
+  };
+
+  constructor(
+    private readonly model: CompletionModel,
+    private readonly sources: CompletionContextSources,
+    private readonly config: CompleterConfig,
+    private readonly logger: Logger,
+    private readonly gate?: SuggestionGate,
+  ) {
+    this.debounce = new DebounceTracker(config.debounce ?? undefined);
+  }
+
+  stats(): CompleterStats & { cache: ReturnType<CompletionCache["stats"]> } {
+    return { ...this.counters, cache: this.cache.stats() };
+  }
+
+  /** The user accepted or dismissed a suggestion: the debounce adapts to it. */
+  recordOutcome(accepted: boolean): void {
+    this.debounce.outcome(accepted);
+  }
+
+  async complete(request: CompletionRequest, signal: AbortSignal): Promise<CompletionAnswer | null> {
+    if (!this.config.enabled) return null;
+    // Feedback: automatic requests pause after a run of rejections; a rejected text is not shown again here.
+    if (this.gate && !this.gate.allowRequest(request.trigger, Date.now())) return null;
+    const answer = await this.answer(request, signal);
+    if (!answer || !this.gate) return answer;
+    const context = {
+      uri: request.uri,
+      path: request.path,
+      language: request.language,
+      prefix: request.text.slice(0, request.offset),
+      suffix: request.text.slice(request.offset),
+    };
+    if (!this.gate.allowSuggestion(context, answer.text, Date.now())) return null;
+    this.gate.answered(answer.id, context, answer.text);
+    return answer;
+  }
+
+  private async answer(request: CompletionRequest, signal: AbortSignal): Promise<CompletionAnswer | null> {
+    const started = performance.now();
+    this.counters.requests++;
+    if (request.trigger === "automatic") this.debounce.keystroke(Date.now());
+    const modelId = this.model.modelId("completion");
+    if (!modelId) return null;
+    const prefix = request.text.slice(0, request.offset);
+    const suffix = request.text.slice(request.offset);
+    const key = { uri: request.uri, modelId, prefix, suffix };
+
+    if (this.config.cache) {
+      const hit = this.cache.lookup(key);
+      if (hit) {
+        this.counters.cacheAnswers++;
+        return {
+          id: randomUUID(),
+          text: hit.text,
+          source: "cache",
+          latencyMs: performance.now() - started,
+          metrics: null,
+        };
+      }
+    }
+
+    const running = this.inFlight.get(request.uri);
+    if (running) {
+      const extendsRunning =
+        this.config.inFlightReuse && running.suffix === suffix && prefix.startsWith(running.prefix);
+      if (extendsRunning) {
+        const answer = await running.result;
+        const typed = prefix.slice(running.prefix.length);
+        if (answer?.text.startsWith(typed) && answer.text.length > typed.length) {
+          this.counters.inFlightAnswers++;
+          return {
+            ...answer,
+            text: answer.text.slice(typed.length),
+            source: "inFlight",
+            latencyMs: performance.now() - started,
+          };
+        }
+      } else {
+        running.controller.abort();
+      }
+    }
+
+    if (request.trigger === "automatic" && this.config.debounce) {
+      await abortableDelay(this.debounce.delay(), signal);
+    }
+    if (signal.aborted) return null;
+
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    const entry: InFlight = {
+      prefix,
+      suffix,
+      controller,
+      result: this.generate(request, key, controller.signal, started).finally(() => {
+        signal.removeEventListener("abort", onAbort);
+        if (this.inFlight.get(request.uri) === entry) this.inFlight.delete(request.uri);
+      }),
+    };
+    this.inFlight.set(request.uri, entry);
+    return entry.result;
+  }
+
+  /** The plan a request would use, for `hearth complete --explain`. */
+  async plan(request: CompletionRequest): Promise<CompletionPlan> {
+    const family = await this.fimFamily();
+    const countTokens = await this.model.tokenCounter("completion");
+    return planCompletion({
+      text: request.text,
+      offset: request.offset,
+      path: request.path,
+      repoName: request.repoName,
+      language: request.language,
+      family,
+      candidates: this.config.crossFileContext ? this.candidates(request) : [],
+      countTokens,
+      maxTokens: this.config.maxTokens,
+    });
+  }
+
+  private async generate(
+    request: CompletionRequest,
+    key: { uri: string; modelId: string; prefix: string; suffix: string },
+    signal: AbortSignal,
+    started: number,
+  ): Promise<CompletionAnswer | null> {
+    try {
+      const plan = await this.plan(request);
+      const filter = createStreamingFilter(plan.filter);
+      if (!this.config.kvReuse) await this.model.clearSequence("completion");
+      this.counters.modelCalls++;
+      const result = await this.model.generate(
+        {
+          role: "completion",
+          prompt: plan.prompt.text,
+          stop: plan.prompt.stop,
+          maxTokens: plan.maxTokens,
+          temperature: 0,
+          speculation: this.config.speculation,
+          onText: (textSoFar) => (filter.push(textSoFar).stop ? "stop" : "continue"),
+        },
+        signal,
+      );
+      this.counters.promptTokens += result.metrics.promptTokens;
+      this.counters.reusedPromptTokens += result.metrics.reusedPromptTokens;
+      this.debounce.modelLatency(result.metrics.totalMs);
+      if (result.metrics.stopReason === "aborted") {
+        this.counters.cancelledGenerations++;
+        return null;
+      }
+      const text = finalize(result.text, plan.filter, {
+        truncated: result.metrics.stopReason === "maxTokens",
+      });
+      this.sources.cursorMoved(request.uri, request.path, request.text, request.offset);
+      if (!text) return null;
+      const id = randomUUID();
+      if (this.config.cache) this.cache.store(key, { text, id });
+      return { id, text, source: "model", latencyMs: performance.now() - started, metrics: result.metrics };
+    } catch (error) {
+      if (signal.aborted) {
+        this.counters.cancelledGenerations++;
+        return null;
+      }
+      this.logger.error(`inline completion failed for ${request.path}`, error);
+      return null;
+    }
+  }
+
+  private candidates(request: CompletionRequest): SnippetCandidate[] {
+    const window = cursorQueryWindow(request.text, request.offset, 20);
+    const similar = similarWindows(window, this.sources.recentDocuments(request.uri), { limit: 4 }).map(
+      (found): SnippetCandidate => ({
+        source: "recentEdit",
+        path: found.path,
+        text: found.text,
+        score: found.score,
+      }),
+    );
+    return [...this.sources.retrieved(request.uri), ...similar];
+  }
+
+  private fimFamily(): Promise<FimFamily> {
+    this.family ??= this.model.infillTokens().then((tokens) => {
+      const specialTokens = tokens
+        ? [tokens.prefix, tokens.suffix, tokens.middle, tokens.endOfText, tokens.fileSeparator].filter(
+            (token): token is string => token !== null,
+          )
+        : [];
+      const family = detectFimFamily({
+        specialTokens,
+        name: this.model.modelId("completion") ?? undefined,
+        catalogTemplate: this.model.catalogFimTemplate() ?? undefined,
+      });
+      if (!family) throw new Error("the completion model has no fill-in-the-middle tokens Hearth knows");
+      return family;
+    });
+    return this.family;
+  }
+}
+
+function abortableDelay(milliseconds: number, signal: AbortSignal): Promise<void> {
+  if (milliseconds <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, milliseconds);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,30 @@
+/**
+ * Messages between the language server and its index host, the child process that owns a workspace's
+ * index (the single writer) and its embedding model. Plain data over Node IPC.
+ */
+
+import type { ModelsSettings } from "../models";
+import type { IndexProgress, IndexRunStats } from "./indexRunner";
+import type { IndexConfig } from "./indexSession";
+
+export interface IndexHostSetup {
+  root: string;
+  databasePath: string;
+  config: IndexConfig;
+  /** Model settings for the embedding role; `null` keeps the index lexical only. */
+  models: ModelsSettings | null;
+}
+
+export type IndexHostRequest =
+  | { kind: "fullPass"; id: number }
+  | { kind: "update"; id: number; paths: string[] }
+  | { kind: "embedQuery"; id: number; text: string }
+  | { kind: "cancel"; id: number };
+
+export type IndexHostReply =
+  | { kind: "ready"; embeddingModel: string | null; embeddingError: string | null }
+  | { kind: "progress"; id: number; progress: IndexProgress }
+  | { kind: "passDone"; id: number; stats: IndexRunStats }
+  | { kind: "updateDone"; id: number; changedFiles: number; deletedFiles: number; embeddedChunks: number }
+  | { kind: "vector"; id: number; vector: number[] }
+  | { kind: "failed"; id: number; message: string; cancelled: boolean };

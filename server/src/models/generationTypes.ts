@@ -1,0 +1,94 @@
+/**
+ * The shapes of inference requests and answers: what completion, chat and review pass to the engine and get
+ * back. Plain data, so callers never need node-llama-cpp's types.
+ */
+
+import type { GenerationMetrics, ModelRole, SpeculationMode } from "../protocol";
+
+export type { GenerationMetrics, SpeculationMode };
+
+/** The roles that generate text; `draft` only assists them and `embedding` only embeds. */
+export type GenerationRole = Extract<ModelRole, "completion" | "chat">;
+
+/**
+ * `interactive` (completion, chat) runs ahead of `background` (indexing, evals): background work yields between
+ * batches (embeddings) or tokens (generation), so it delays an interactive request by at most one batch.
+ */
+export type RequestPriority = "interactive" | "background";
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/**
+ * A prompt is text (special tokens such as FIM markers are recognised, since the completion feature writes
+ * them), token ids, or chat messages rendered with the model's own chat template.
+ */
+export type Prompt = string | { tokens: readonly number[] } | { messages: readonly ChatMessage[] };
+
+export type TextHookAnswer = "continue" | "stop";
+
+export interface GenerationRequest {
+  role: GenerationRole;
+  prompt: Prompt;
+  maxTokens: number;
+  /** Stop before any of these strings; the answer never contains one. */
+  stop?: readonly string[];
+  /** Stop at any of these token ids (for example a FIM model's file separator); they are not part of the text. */
+  stopTokens?: readonly number[];
+  /** 0 (the default) is greedy. */
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  seed?: number;
+  /** Default: the role's configured `speculation`. */
+  speculation?: SpeculationMode;
+  /**
+   * Requests with the same key share one KV sequence, so a prompt that starts like the previous one only
+   * evaluates what changed. Default: the role's name.
+   */
+  sequenceKey?: string;
+  /** Default `interactive`. */
+  priority?: RequestPriority;
+  /** Prepend the model's BOS token when its tokenizer asks for one. Default true; ignored for token prompts. */
+  addBos?: boolean;
+  /** Called with the whole text so far after each token (stop strings held back); answer `stop` to finish early. */
+  onText?: (textSoFar: string) => TextHookAnswer;
+}
+
+export interface GenerationResult {
+  text: string;
+  tokens: number[];
+  metrics: GenerationMetrics;
+}
+
+/**
+ * The completion model's fill-in-the-middle vocabulary, read from GGUF metadata. Strings are the token texts
+ * to put in a prompt (tokenized with special tokens enabled); `null` where the model has no such token.
+ */
+export interface InfillTokens {
+  prefix: string;
+  suffix: string;
+  middle: string;
+  /** End of text / end of turn: where a completion ends. */
+  endOfText: string | null;
+  /** Separates files in repository-level FIM prompts (`<|file_sep|>`, `<file_sep>`). */
+  fileSeparator: string | null;
+  /** The ids of the strings above, for `stopTokens`. */
+  ids: {
+    prefix: number;
+    suffix: number;
+    middle: number;
+    endOfText: number | null;
+    fileSeparator: number | null;
+  };
+}
+
+/** What `preparePrefix` did to make a fixed prefix resident in a sequence. */
+export interface PrefixPreparation {
+  source: "resident" | "stateFile" | "evaluated";
+  tokens: number;
+  ms: number;
+  stateFile: string;
+}

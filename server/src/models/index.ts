@@ -1,0 +1,59 @@
+/**
+ * Hearth's inference layer: the one place that imports node-llama-cpp. Everything else reaches models through
+ * `ModelEngine` (generation, embeddings, tokens, FIM vocabulary, status) and configures it with `ModelsConfig`.
+ */
+
+export type {
+  ChatMessage,
+  GenerationMetrics,
+  GenerationRequest,
+  GenerationResult,
+  GenerationRole,
+  InfillTokens,
+  PrefixPreparation,
+  Prompt,
+  RequestPriority,
+  SpeculationMode,
+  TextHookAnswer,
+} from "./generationTypes";
+export type { BenchmarkOptions, SelfBenchmark, SuiteFigures } from "./inferenceBenchmark";
+export { benchmarkSuite, measureDraftSetting, median, quickSelfBenchmark } from "./inferenceBenchmark";
+export { measureMemoryBandwidth } from "./memoryBandwidth";
+export type { CatalogEntry, CatalogTier, ModelCatalog } from "./modelCatalog";
+export {
+  findCatalogEntry,
+  findNativeModelsDirectory,
+  loadModelCatalog,
+  modelRoles,
+  parseModelUri,
+} from "./modelCatalog";
+export type { DownloadProgress, DownloadResult } from "./modelDownload";
+export { downloadModelFile } from "./modelDownload";
+export type { Embedder, EmbeddingInfo, EngineStatus } from "./modelEngine";
+export { ModelEngine } from "./modelEngine";
+export {
+  ContextOverflowError,
+  GenerationAbortedError,
+  ModelCatalogError,
+  ModelDownloadError,
+  ModelLoadError,
+  ModelUnavailableError,
+} from "./modelErrors";
+export type { InstalledModel, ResolvedModelFile } from "./modelFiles";
+export { catalogEntryPath, listInstalledModels, resolveModelFile } from "./modelFiles";
+export type {
+  DraftPredictionConfig,
+  GenerationRoleConfig,
+  GpuChoice,
+  InputLookupConfig,
+  ModelsConfig,
+  ModelsSettings,
+  RoleModelConfig,
+} from "./modelsConfig";
+export {
+  defaultModelsDirectory,
+  defaultRoleModels,
+  defaultThreadCount,
+  isModelPath,
+  resolveModelsConfig,
+} from "./modelsConfig";

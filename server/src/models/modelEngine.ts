@@ -1,0 +1,568 @@
+/**
+ * The inference engine: one object the rest of Hearth calls for every model request. It loads models by role
+ * (`completion`, `draft`, `chat`, `embedding`) lazily and in the background, reports per-role state, orders
+ * work by priority, and keeps each request cancellable. Only this folder imports node-llama-cpp.
+ *
+ * `create` returns at once and loads nothing: server startup never waits for a model, and a role whose file is
+ * missing or corrupt reports `error` while every other role (and the rest of Hearth) keeps working.
+ */
+
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import * as path from "node:path";
+import type { Token } from "node-llama-cpp";
+import type { Logger } from "../base/logger";
+import type { BackendStatus, GenerationMetrics, ModelRole, ModelStatus } from "../protocol";
+import { EmbeddingModel } from "./embeddingModel";
+import { generateText } from "./generateText";
+import { GenerationModel } from "./generationModel";
+import type {
+  GenerationRequest,
+  GenerationResult,
+  GenerationRole,
+  InfillTokens,
+  PrefixPreparation,
+  Prompt,
+  RequestPriority,
+} from "./generationTypes";
+import { type InferenceBackend, openInferenceBackend } from "./inferenceBackend";
+import { type LoadedModelFile, loadModelFile } from "./loadModelFile";
+import { modelRoles } from "./modelCatalog";
+import {
+  GenerationAbortedError,
+  ModelLoadError,
+  ModelUnavailableError,
+  messageOf,
+  throwIfAborted,
+} from "./modelErrors";
+import { type ResolvedModelFile, resolveModelFile } from "./modelFiles";
+import type { GenerationRoleConfig, ModelsConfig, RoleModelConfig } from "./modelsConfig";
+import { prefixStateFile } from "./prefixStates";
+import { PriorityScheduler } from "./priorityScheduler";
+import { promptTokens } from "./promptTokens";
+
+type RoleRuntime = GenerationModel | EmbeddingModel | LoadedModelFile;
+
+interface RoleEntry {
+  role: ModelRole;
+  config: RoleModelConfig | GenerationRoleConfig | null;
+  state: ModelStatus["state"];
+  resolved: ResolvedModelFile | null;
+  runtime: RoleRuntime | null;
+  loading: Promise<RoleRuntime> | null;
+  failure: Error | null;
+  requests: number;
+  lastRequest: GenerationMetrics | null;
+}
+
+export interface EngineStatus {
+  backend: BackendStatus | null;
+  models: ModelStatus[];
+}
+
+export interface EmbeddingInfo {
+  dimensions: number;
+  /** Most content tokens one input keeps; longer inputs are cut to this. */
+  maxInputTokens: number;
+  /** From the catalog: what to put before queries and documents (empty when the model needs nothing). */
+  queryPrefix: string;
+  documentPrefix: string;
+}
+
+/**
+ * The embedding role as the indexer and retrieval use it: synchronous token counts (the model is loaded),
+ * documents and queries embedded with the model's own prefixes. It matches `index/`'s `ChunkEmbedder`.
+ */
+export interface Embedder {
+  /** Changes when the model file changes, so stored vectors from another model are never mixed in. */
+  modelId: string;
+  dimension: number;
+  /** Longest text in the model's tokens, the document prefix already subtracted; longer texts are cut. */
+  maxTokens: number;
+  countTokens(text: string): number;
+  /** Documents (chunks), at background priority unless told otherwise. */
+  embed(texts: string[], signal?: AbortSignal, priority?: RequestPriority): Promise<Float32Array[]>;
+  /** Search queries, at interactive priority. */
+  embedQueries(texts: string[], signal?: AbortSignal): Promise<Float32Array[]>;
+}
+
+export class ModelEngine {
+  private readonly entries: Record<ModelRole, RoleEntry>;
+  private readonly scheduler = new PriorityScheduler();
+  private readonly files = new Map<string, Promise<LoadedModelFile>>();
+  private backend: Promise<InferenceBackend> | null = null;
+  private backendState: BackendStatus | null = null;
+  private disposed = false;
+
+  private constructor(
+    readonly config: ModelsConfig,
+    private readonly logger: Logger,
+  ) {
+    const entry = (role: ModelRole): RoleEntry => ({
+      role,
+      config: config.roles[role],
+      state: "absent",
+      resolved: null,
+      runtime: null,
+      loading: null,
+      failure: null,
+      requests: 0,
+      lastRequest: null,
+    });
+    this.entries = {
+      completion: entry("completion"),
+      draft: entry("draft"),
+      chat: entry("chat"),
+      embedding: entry("embedding"),
+    };
+    for (const role of modelRoles) {
+      const configured = config.roles[role];
+      if (!configured) continue;
+      try {
+        this.entries[role].resolved = resolveModelFile(configured.model, role, config);
+      } catch (error) {
+        this.entries[role].state = "error";
+        this.entries[role].failure = error as Error;
+      }
+    }
+  }
+
+  /** Returns at once; nothing loads until `preload` or the first request for a role. */
+  static create(config: ModelsConfig, logger: Logger): ModelEngine {
+    return new ModelEngine(config, logger);
+  }
+
+  /** Starts loading the given roles (default: all configured) in the background; failures show in `status()`. */
+  preload(roles: readonly ModelRole[] = modelRoles): void {
+    for (const role of roles) {
+      if (this.entries[role].config) this.load(role).catch(() => {});
+    }
+  }
+
+  /** Loads a role (once); throws `ModelUnavailableError` when none is configured, `ModelLoadError` when it fails. */
+  async load(role: ModelRole): Promise<void> {
+    await this.runtime(role);
+  }
+
+  /** `hearth/status`'s `backend` and `models`. */
+  status(): EngineStatus {
+    return { backend: this.backendStatus(), models: this.modelStatuses() };
+  }
+
+  backendStatus(): BackendStatus | null {
+    return this.backendState;
+  }
+
+  modelStatuses(): ModelStatus[] {
+    return modelRoles.map((role) => {
+      const entry = this.entries[role];
+      const status: ModelStatus = {
+        role,
+        id: entry.resolved?.id ?? null,
+        path: entry.resolved?.path ?? null,
+        state: entry.state,
+        configured: entry.config !== null,
+        requests: entry.requests,
+      };
+      if (entry.failure) status.error = entry.failure.message;
+      const runtime = entry.runtime;
+      if (runtime) {
+        const loaded = "loaded" in runtime ? runtime.loaded : runtime;
+        status.sizeBytes = loaded.sizeBytes;
+        status.gpuLayers = loaded.model.gpuLayers;
+        if (!("loaded" in runtime)) status.contextSize = loaded.model.trainContextSize;
+        else status.contextSize = runtime.contextSize;
+      }
+      if (entry.lastRequest) status.lastRequest = entry.lastRequest;
+      return status;
+    });
+  }
+
+  /** Generates text for a completion or chat request; rejects with `GenerationAbortedError` when `signal` fires. */
+  async generate(request: GenerationRequest, signal?: AbortSignal): Promise<GenerationResult> {
+    const started = performance.now();
+    throwIfAborted(signal);
+    const generation = await this.generationModel(request.role);
+    const prompt = promptTokens(generation.model, request.prompt, request.addBos ?? true);
+    const entry = this.entries[request.role];
+    try {
+      const { value } = await this.scheduler.run(
+        request.priority ?? "interactive",
+        signal,
+        async (control) => {
+          const { slot, release } = await generation.acquire(request.sequenceKey ?? request.role, signal);
+          try {
+            const input = {
+              tokens: prompt.tokens,
+              stop: [...(request.stop ?? []), ...prompt.stop],
+              stopTokens: [...((request.stopTokens ?? []) as Token[]), ...prompt.stopTokens],
+              speculation: request.speculation ?? generation.config.speculation,
+            };
+            const timing = { started, queuedMs: performance.now() - started };
+            return await generateText(generation, slot, request, input, timing, signal, control);
+          } finally {
+            release();
+          }
+        },
+      );
+      entry.requests++;
+      entry.lastRequest = value.metrics;
+      return value;
+    } catch (error) {
+      if (error instanceof GenerationAbortedError && error.partial) entry.lastRequest = error.partial.metrics;
+      throw error;
+    }
+  }
+
+  /**
+   * Embeds texts, L2-normalised, each cut to the model's context (see `embeddingInfo`). Work is split into
+   * batches of about `embeddingBatchTokens` tokens, each scheduled separately, so at `background` priority an
+   * interactive request waits for one batch at most.
+   */
+  async embed(
+    texts: readonly string[],
+    signal?: AbortSignal,
+    priority: RequestPriority = "background",
+  ): Promise<Float32Array[]> {
+    throwIfAborted(signal);
+    const embedding = (await this.runtime("embedding")) as EmbeddingModel;
+    const inputs = texts.map((text) => embedding.tokenize(text).slice(0, embedding.maxInputTokens));
+    const vectors: Float32Array[] = [];
+    for (let start = 0; start < inputs.length; ) {
+      let end = start;
+      let budget = 0;
+      while (
+        end < inputs.length &&
+        (end === start || budget + inputs[end]!.length <= this.config.embeddingBatchTokens)
+      ) {
+        budget += inputs[end]!.length;
+        end++;
+      }
+      const batch = inputs.slice(start, end);
+      await this.scheduler.run(priority, signal, async () => {
+        for (const tokens of batch) {
+          throwIfAborted(signal);
+          vectors.push(
+            tokens.length ? await embedding.embedTokens(tokens) : new Float32Array(embedding.dimensions),
+          );
+        }
+      });
+      start = end;
+    }
+    this.entries.embedding.requests++;
+    return vectors;
+  }
+
+  async embeddingInfo(): Promise<EmbeddingInfo> {
+    const embedding = (await this.runtime("embedding")) as EmbeddingModel;
+    const entry = this.entries.embedding.resolved?.entry;
+    return {
+      dimensions: embedding.dimensions,
+      maxInputTokens: embedding.maxInputTokens,
+      queryPrefix: entry?.queryPrefix ?? "",
+      documentPrefix: entry?.documentPrefix ?? "",
+    };
+  }
+
+  /** Loads the embedding model and returns it as an `Embedder`. */
+  async embedder(): Promise<Embedder> {
+    const embedding = (await this.runtime("embedding")) as EmbeddingModel;
+    const info = await this.embeddingInfo();
+    const loaded = embedding.loaded;
+    const name = loaded.file.id ?? path.basename(loaded.file.path, ".gguf");
+    const prefixTokens = info.documentPrefix ? embedding.tokenize(info.documentPrefix).length : 0;
+    return {
+      modelId: `${name}@${loaded.sizeBytes}-${Math.round(loaded.modifiedMs)}`,
+      dimension: info.dimensions,
+      maxTokens: info.maxInputTokens - prefixTokens,
+      countTokens: (text) => embedding.tokenize(text).length,
+      embed: (texts, signal, priority = "background") =>
+        this.embed(
+          texts.map((text) => info.documentPrefix + text),
+          signal,
+          priority,
+        ),
+      embedQueries: (texts, signal) =>
+        this.embed(
+          texts.map((text) => info.queryPrefix + text),
+          signal,
+          "interactive",
+        ),
+    };
+  }
+
+  /** Token ids of `text` for a role's model. `special` recognises special-token text such as FIM markers. */
+  async tokenize(role: ModelRole, text: string, options: { special?: boolean } = {}): Promise<number[]> {
+    return this.modelOf(await this.runtime(role)).tokenize(text, options.special ?? false);
+  }
+
+  /** Tokens `text` takes in a role's model, for prompt budgets (special-token text counted as plain text). */
+  async countTokens(role: ModelRole, text: string): Promise<number> {
+    return (await this.tokenize(role, text)).length;
+  }
+
+  async detokenize(role: ModelRole, tokens: readonly number[]): Promise<string> {
+    return this.modelOf(await this.runtime(role)).detokenize(tokens as never, true);
+  }
+
+  /** The context size a generation role actually got (configured, clamped to what the model was trained on). */
+  async contextSize(role: GenerationRole): Promise<number> {
+    return (await this.generationModel(role)).contextSize;
+  }
+
+  /** The completion model's FIM tokens from its GGUF metadata, or `null` when it has none (no FIM support). */
+  async infillTokens(): Promise<InfillTokens | null> {
+    const model = (await this.generationModel("completion")).model;
+    const { prefix, suffix, middle } = model.tokens.infill;
+    if (prefix === null || suffix === null || middle === null) return null;
+    const metadata = model.fileInfo.metadata.tokenizer?.ggml as Record<string, unknown> | undefined;
+    const separator =
+      typeof metadata?.fim_sep_token_id === "number" ? (metadata.fim_sep_token_id as number) : null;
+    const endOfText = model.tokens.eot ?? model.tokens.eos;
+    const text = (token: number | null) => (token === null ? null : model.detokenize([token as never], true));
+    return {
+      prefix: text(prefix)!,
+      suffix: text(suffix)!,
+      middle: text(middle)!,
+      endOfText: text(endOfText),
+      fileSeparator: text(separator),
+      ids: { prefix, suffix, middle, endOfText, fileSeparator: separator },
+    };
+  }
+
+  /**
+   * Makes a fixed prefix (a chat system prompt, a stable completion header) resident in a sequence: already
+   * there, loaded from its saved state file, or evaluated once and saved for next time. A later `generate` on
+   * the same `sequenceKey` whose prompt starts with the prefix then evaluates only the rest.
+   */
+  async preparePrefix(
+    request: { role: GenerationRole; prefix: Prompt; sequenceKey?: string; priority?: RequestPriority },
+    signal?: AbortSignal,
+  ): Promise<PrefixPreparation> {
+    const started = performance.now();
+    const generation = await this.generationModel(request.role);
+    const { tokens } = promptTokens(generation.model, request.prefix, true);
+    const loaded = generation.loaded;
+    const file = prefixStateFile(
+      this.config.stateDirectory,
+      {
+        modelPath: loaded.file.path,
+        modelSizeBytes: loaded.sizeBytes,
+        modelModifiedMs: loaded.modifiedMs,
+        contextSize: generation.contextSize,
+        kvCacheTypes: `${generation.context.kvCacheKeyType}/${generation.context.kvCacheValueType}`,
+      },
+      tokens,
+    );
+    const { value } = await this.scheduler.run(request.priority ?? "interactive", signal, async () => {
+      const { slot, release } = await generation.acquire(request.sequenceKey ?? request.role, signal);
+      try {
+        const sequence = slot.sequence;
+        const common = sequence.compareContextTokens(tokens).firstDifferentIndex;
+        if (common >= tokens.length) return "resident" as const;
+        if (existsSync(file)) {
+          try {
+            await sequence.loadStateFromFile(file, { acceptRisk: true });
+            return "stateFile" as const;
+          } catch (error) {
+            this.logger.warn(`inference: ignoring unreadable KV state ${file}: ${messageOf(error)}`);
+            rmSync(file, { force: true });
+          }
+        }
+        if (common < sequence.nextTokenIndex) {
+          await sequence.eraseContextTokenRanges([{ start: common, end: sequence.nextTokenIndex }]);
+        }
+        const rest = tokens.slice(common);
+        const step = generation.context.batchSize;
+        for (let offset = 0; offset < rest.length; offset += step) {
+          throwIfAborted(signal);
+          await sequence.evaluateWithoutGeneratingNewTokens(rest.slice(offset, offset + step));
+        }
+        mkdirSync(path.dirname(file), { recursive: true });
+        const temporary = `${file}.${process.pid}.tmp`;
+        await sequence.saveStateToFile(temporary);
+        renameSync(temporary, file);
+        return "evaluated" as const;
+      } finally {
+        release();
+      }
+    });
+    return {
+      source: value,
+      tokens: tokens.length,
+      ms: Math.round(performance.now() - started),
+      stateFile: file,
+    };
+  }
+
+  /** Forgets a sequence's KV cache, so the next request on it starts cold (benchmarks, tests). */
+  async clearSequence(role: GenerationRole, sequenceKey: string = role): Promise<void> {
+    const generation = await this.generationModel(role);
+    const { slot, release } = await generation.acquire(sequenceKey, undefined);
+    try {
+      await slot.sequence.clearHistory();
+    } finally {
+      release();
+    }
+  }
+
+  /** Whether a role can use draft speculation (a draft model is loaded and shares its vocabulary). */
+  async hasDraft(role: GenerationRole): Promise<boolean> {
+    return (await this.generationModel(role)).hasDraft;
+  }
+
+  /**
+   * A synchronous token counter for a role's model (loading it if needed), for prompt budgets on the
+   * keystroke path where awaiting the tokenizer per line would cost more than counting.
+   */
+  async tokenCounter(role: ModelRole): Promise<(text: string) => number> {
+    const model = this.modelOf(await this.runtime(role));
+    return (text) => model.tokenize(text, false).length;
+  }
+
+  /** What identifies a role's model in caches: its catalog id, else its file path; `null` when none is configured. */
+  configuredModelId(role: ModelRole): string | null {
+    const entry = this.entries[role];
+    if (!entry.config) return null;
+    return entry.resolved?.id ?? entry.resolved?.path ?? entry.config.model;
+  }
+
+  /** The FIM template family the catalog names for the completion model, when it is a catalog model. */
+  fimTemplate(): string | null {
+    return this.entries.completion.resolved?.entry?.fimTemplate ?? null;
+  }
+
+  /** Model file size and path per loaded role, for benchmarks (decode ceiling = bytes / bandwidth). */
+  loadedModelFile(role: ModelRole): { path: string; sizeBytes: number } | null {
+    const runtime = this.entries[role].runtime;
+    if (!runtime) return null;
+    const loaded = "loaded" in runtime ? runtime.loaded : runtime;
+    return { path: loaded.file.path, sizeBytes: loaded.sizeBytes };
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    const runtimes = await Promise.allSettled(modelRoles.map((role) => this.entries[role].loading));
+    for (const outcome of runtimes) {
+      const runtime = outcome.status === "fulfilled" ? outcome.value : null;
+      if (runtime && "dispose" in runtime) await runtime.dispose().catch(() => {});
+    }
+    for (const file of this.files.values()) await (await file.catch(() => null))?.model.dispose();
+    if (this.backend) await (await this.backend.catch(() => null))?.dispose();
+  }
+
+  private modelOf(runtime: RoleRuntime) {
+    return "loaded" in runtime ? runtime.loaded.model : runtime.model;
+  }
+
+  private async generationModel(role: GenerationRole): Promise<GenerationModel> {
+    return (await this.runtime(role)) as GenerationModel;
+  }
+
+  private runtime(role: ModelRole): Promise<RoleRuntime> {
+    const entry = this.entries[role];
+    if (this.disposed)
+      return Promise.reject(new ModelUnavailableError(role, "the inference engine was shut down"));
+    if (!entry.config) {
+      return Promise.reject(
+        new ModelUnavailableError(
+          role,
+          "none configured; choose a catalog id (`hearth models list`) or the path of a local .gguf file",
+        ),
+      );
+    }
+    if (entry.runtime) return Promise.resolve(entry.runtime);
+    if (entry.loading) return entry.loading;
+    // A failed role stays failed (no retry storm on every keystroke) until the missing file appears.
+    if (entry.failure && !(entry.failure instanceof ModelLoadError && existsSync(entry.failure.file))) {
+      return Promise.reject(entry.failure);
+    }
+    entry.state = "loading";
+    entry.failure = null;
+    const loading = this.loadRuntime(entry);
+    entry.loading = loading;
+    loading.then(
+      (runtime) => {
+        entry.runtime = runtime;
+        entry.state = "ready";
+      },
+      (error: Error) => {
+        entry.loading = null;
+        entry.state = "error";
+        entry.failure = error;
+        this.logger.error(`inference: ${error.message}`);
+      },
+    );
+    return loading;
+  }
+
+  private async loadRuntime(entry: RoleEntry): Promise<RoleRuntime> {
+    const config = entry.config!;
+    const resolved = entry.resolved ?? resolveModelFile(config.model, entry.role, this.config);
+    entry.resolved = resolved;
+    const backend = await this.openBackend(entry.role, resolved.path);
+    const loaded = await this.loadFile(entry.role, resolved, config, backend);
+    if (entry.role === "embedding") return EmbeddingModel.create(loaded, config, backend.threads);
+    if (entry.role === "draft") return loaded;
+    const draft = this.config.roles.draft ? await this.runtime("draft").catch(() => null) : null;
+    return GenerationModel.create({
+      role: entry.role,
+      loaded,
+      config: config as GenerationRoleConfig,
+      draft: draft as LoadedModelFile | null,
+      threads: backend.threads,
+      logger: this.logger,
+    });
+  }
+
+  private loadFile(
+    role: ModelRole,
+    file: ResolvedModelFile,
+    config: RoleModelConfig,
+    backend: InferenceBackend,
+  ): Promise<LoadedModelFile> {
+    // Roles configured with the same file share one copy of the weights.
+    let loaded = this.files.get(file.path);
+    if (!loaded) {
+      loaded = loadModelFile({
+        role,
+        file,
+        gpuLayers: config.gpuLayers,
+        contextSize: config.contextSize,
+        embedding: role === "embedding",
+        backend,
+        logger: this.logger,
+      });
+      this.files.set(file.path, loaded);
+      loaded.catch(() => this.files.delete(file.path));
+    }
+    return loaded;
+  }
+
+  private async openBackend(role: ModelRole, file: string): Promise<InferenceBackend> {
+    if (!this.backend) {
+      this.backendState = { state: "loading", gpu: false, threads: this.config.threads, devices: [] };
+      this.backend = openInferenceBackend({
+        gpu: this.config.gpu,
+        threads: this.config.threads,
+        maxThreads: this.config.maxThreads,
+        logger: this.logger,
+      });
+      this.backend.then(
+        (backend) => {
+          this.backendState = backend.status();
+        },
+        (error) => {
+          this.backendState = { ...this.backendState!, state: "error", error: messageOf(error) };
+        },
+      );
+    }
+    try {
+      const backend = await this.backend;
+      this.backendState = backend.status();
+      return backend;
+    } catch (error) {
+      throw new ModelLoadError(role, file, `no llama.cpp backend loads in this runtime: ${messageOf(error)}`);
+    }
+  }
+}

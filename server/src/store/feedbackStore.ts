@@ -1,0 +1,445 @@
+/**
+ * The feedback database: one SQLite file per workspace (WAL), written by one process (the language server,
+ * or a CLI command run by the user), with its own numbered migrations (`feedbackMigrations.ts`). Appends
+ * events in one transaction per batch and keeps the per-suggestion summary up to date; prunes by age and
+ * count; deletes everything on request, leaving no copy in free pages or the WAL.
+ *
+ * Unlike the index this is the user's own record, not derived data: a damaged file is moved aside (kept, and
+ * deleted along with the rest by `deleteAll`) and a fresh one started, never rebuilt from anything.
+ */
+
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import type BetterSqlite3 from "better-sqlite3";
+import type { FeedbackEvent, SurvivalCheckpoint } from "../protocol";
+import { survivalCheckpoints } from "../protocol";
+import type { Database } from "./database";
+import { feedbackMigrations } from "./feedbackMigrations";
+
+const require = createRequire(import.meta.url);
+
+export class FeedbackDatabaseError extends Error {
+  override name = "FeedbackDatabaseError";
+}
+
+/** The code around a suggestion, as the server saw it when it answered. */
+export interface PromptContext {
+  path: string | undefined;
+  prefix: string;
+  suffix: string;
+}
+
+/** One inline suggestion as the statistics read it. */
+export interface SuggestionRow {
+  id: string;
+  shownAt: number;
+  language: string;
+  trigger: string;
+  model: string | null;
+  template: string | null;
+  source: string | null;
+  contextSources: string[];
+  latencyMs: number;
+  chars: number;
+  outcome: "accepted" | "partiallyAccepted" | "rejected" | "ignored" | null;
+  outcomeReason: string | null;
+  acceptedChars: number;
+  partialAccepts: number;
+  survival: Partial<Record<SurvivalCheckpoint, number>>;
+}
+
+/** One suggestion with the text needed to build training examples. */
+export interface ExportRow extends SuggestionRow {
+  text: string | null;
+  finalText: string | null;
+  finalCheckpoint: SurvivalCheckpoint | null;
+  userText: string | null;
+  userTextSimilarity: number | null;
+  prompt: PromptContext | null;
+}
+
+export interface ActivityTotals {
+  language: string;
+  activeMs: number;
+  requests: number;
+  typedChars: number;
+}
+
+export interface StoredEvent {
+  id: number;
+  event: FeedbackEvent;
+}
+
+export interface OpenFeedbackOptions {
+  readonly: boolean;
+  onRecreated?: (movedTo: string, reason: string) => void;
+}
+
+/** Strength of outcomes: a later event never downgrades a suggestion (an accept after a misread reject wins). */
+const outcomeRank: Record<string, number> = { ignored: 1, rejected: 2, partiallyAccepted: 3, accepted: 4 };
+
+export class FeedbackStore {
+  private constructor(
+    readonly file: string,
+    private readonly database: Database,
+    readonly readonly: boolean,
+  ) {}
+
+  static open(file: string, options: OpenFeedbackOptions): FeedbackStore {
+    if (options.readonly) return new FeedbackStore(file, openReader(file), true);
+    mkdirSync(path.dirname(file), { recursive: true });
+    try {
+      return new FeedbackStore(file, openWriter(file), false);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code !== "SQLITE_NOTADB" && code !== "SQLITE_CORRUPT") throw error;
+      const movedTo = `${file}.damaged-${Date.now()}`;
+      renameSync(file, movedTo);
+      options.onRecreated?.(movedTo, (error as Error).message);
+      return new FeedbackStore(file, openWriter(file), false);
+    }
+  }
+
+  close(): void {
+    this.database.close();
+  }
+
+  /**
+   * Stores a batch in one transaction. Events whose `eventId` is already stored are skipped. `prompts` gives
+   * the code around suggestions shown in this batch (by subject id), when the user keeps context.
+   */
+  append(events: readonly FeedbackEvent[], prompts: ReadonlyMap<string, PromptContext> = new Map()): number {
+    const insertEvent = this.database.prepare(
+      "insert or ignore into events (event_id, at, surface, type, subject_id, payload) values (?, ?, ?, ?, ?, ?)",
+    );
+    let stored = 0;
+    this.database.transaction(() => {
+      for (const event of events) {
+        const result = insertEvent.run(
+          event.eventId,
+          Math.round(event.at),
+          event.surface,
+          event.type,
+          event.subjectId,
+          JSON.stringify(event),
+        );
+        if (result.changes === 0) continue;
+        stored++;
+        if (event.surface === "inline") this.applyToSuggestion(event, prompts);
+      }
+    })();
+    return stored;
+  }
+
+  /** Deletes events and suggestions older than `olderThanMs`, then the oldest events beyond `maxEvents`. */
+  prune(olderThanMs: number, maxEvents: number): number {
+    let deleted = 0;
+    this.database.transaction(() => {
+      deleted += this.database.prepare("delete from events where at < ?").run(olderThanMs).changes;
+      this.database.prepare("delete from suggestions where shown_at < ?").run(olderThanMs);
+      const cut = this.database
+        .prepare("select id, at from events order by id desc limit 1 offset ?")
+        .get(maxEvents) as { id: number; at: number } | undefined;
+      if (cut) {
+        deleted += this.database.prepare("delete from events where id <= ?").run(cut.id).changes;
+        this.database.prepare("delete from suggestions where shown_at <= ?").run(cut.at);
+      }
+    })();
+    return deleted;
+  }
+
+  /**
+   * Deletes every record, then rewrites the file (VACUUM) and empties the WAL so nothing deleted stays on disk,
+   * and removes damaged copies moved aside earlier. Safe while another process has the file open.
+   */
+  deleteAll(): number {
+    const deleted = this.eventCount();
+    this.database.transaction(() => {
+      this.database.exec("delete from prompts; delete from suggestions; delete from events;");
+    })();
+    this.database.exec("vacuum");
+    this.database.pragma("wal_checkpoint(TRUNCATE)");
+    const folder = path.dirname(this.file);
+    const damagedPrefix = `${path.basename(this.file)}.damaged-`;
+    if (existsSync(folder)) {
+      for (const entry of readdirSync(folder)) {
+        if (entry.startsWith(damagedPrefix)) rmSync(path.join(folder, entry), { force: true });
+      }
+    }
+    return deleted;
+  }
+
+  eventCount(): number {
+    return (this.database.prepare("select count(*) as count from events").get() as { count: number }).count;
+  }
+
+  /** Suggestions shown since `sinceMs` (all when undefined), oldest first. */
+  *suggestions(sinceMs?: number): IterableIterator<SuggestionRow> {
+    const statement = this.database.prepare(
+      `select * from suggestions where shown_at >= ? order by shown_at`,
+    );
+    for (const row of statement.iterate(sinceMs ?? 0) as IterableIterator<Record<string, unknown>>) {
+      yield toSuggestionRow(row);
+    }
+  }
+
+  /** Suggestions with their texts and prompt context, for export. */
+  *exportRows(sinceMs?: number): IterableIterator<ExportRow> {
+    const statement = this.database.prepare(
+      `select s.*, p.path as prompt_path, p.prefix as prompt_prefix, p.suffix as prompt_suffix
+       from suggestions s left join prompts p on p.suggestion_id = s.id
+       where s.shown_at >= ? order by s.shown_at`,
+    );
+    for (const row of statement.iterate(sinceMs ?? 0) as IterableIterator<Record<string, unknown>>) {
+      yield {
+        ...toSuggestionRow(row),
+        text: (row.text as string | null) ?? null,
+        finalText: (row.final_text as string | null) ?? null,
+        finalCheckpoint: (row.final_checkpoint as SurvivalCheckpoint | null) ?? null,
+        userText: (row.user_text as string | null) ?? null,
+        userTextSimilarity: (row.user_text_similarity as number | null) ?? null,
+        prompt:
+          typeof row.prompt_prefix === "string"
+            ? {
+                path: (row.prompt_path as string | null) ?? undefined,
+                prefix: row.prompt_prefix,
+                suffix: (row.prompt_suffix as string) ?? "",
+              }
+            : null,
+      };
+    }
+  }
+
+  /** Typing time and completion answers per language, from `activity` events since `sinceMs`. */
+  activity(sinceMs?: number): ActivityTotals[] {
+    const rows = this.database
+      .prepare(
+        `select json_extract(payload, '$.language') as language,
+                sum(json_extract(payload, '$.activeMs')) as activeMs,
+                sum(json_extract(payload, '$.requests')) as requests,
+                sum(json_extract(payload, '$.typedChars')) as typedChars
+         from events where type = 'activity' and at >= ? group by 1 order by 1`,
+      )
+      .all(sinceMs ?? 0) as { language: string; activeMs: number; requests: number; typedChars: number }[];
+    return rows.map((row) => ({
+      language: String(row.language),
+      activeMs: Number(row.activeMs) || 0,
+      requests: Number(row.requests) || 0,
+      typedChars: Number(row.typedChars) || 0,
+    }));
+  }
+
+  /** The most recent events, newest first; all of them about one subject when `subjectId` is given. */
+  recentEvents(limit: number, subjectId?: string): StoredEvent[] {
+    const rows = (
+      subjectId === undefined
+        ? this.database.prepare("select id, payload from events order by id desc limit ?").all(limit)
+        : this.database
+            .prepare("select id, payload from events where subject_id = ? order by id desc limit ?")
+            .all(subjectId, limit)
+    ) as { id: number; payload: string }[];
+    return rows.map((row) => ({ id: row.id, event: JSON.parse(row.payload) as FeedbackEvent }));
+  }
+
+  private applyToSuggestion(event: FeedbackEvent, prompts: ReadonlyMap<string, PromptContext>): void {
+    const id = event.subjectId;
+    switch (event.type) {
+      case "shown": {
+        const facts = event.facts ?? {};
+        const inserted = this.database
+          .prepare(
+            `insert or ignore into suggestions (id, shown_at, language, trigger, model, template, prompt_version, source,
+               context_sources, latency_ms, server_latency_ms, chars, lines, text)
+             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            id,
+            Math.round(event.at),
+            event.language,
+            event.trigger,
+            facts.model ?? null,
+            facts.template ?? null,
+            facts.promptVersion ?? null,
+            facts.source ?? null,
+            JSON.stringify(facts.contextSources ?? []),
+            event.latencyMs,
+            facts.serverLatencyMs ?? null,
+            event.chars,
+            event.lines,
+            event.text ?? null,
+          );
+        const prompt = prompts.get(id);
+        if (inserted.changes > 0 && prompt) {
+          this.database
+            .prepare(
+              "insert or replace into prompts (suggestion_id, path, prefix, suffix) values (?, ?, ?, ?)",
+            )
+            .run(id, prompt.path ?? null, prompt.prefix, prompt.suffix);
+        }
+        return;
+      }
+      case "partiallyAccepted":
+        this.database
+          .prepare(
+            `update suggestions set partial_accepts = partial_accepts + 1,
+               accepted_chars = max(accepted_chars, ?) where id = ?`,
+          )
+          .run(event.acceptedChars, id);
+        return;
+      case "accepted":
+        this.setOutcome(id, "accepted", null, event.at, event.acceptedChars, 0);
+        this.database
+          .prepare("update suggestions set partial_accepts = max(partial_accepts, ?) where id = ?")
+          .run(event.partialAccepts, id);
+        return;
+      case "rejected":
+      case "ignored": {
+        const outcome = event.acceptedChars > 0 ? "partiallyAccepted" : event.type;
+        this.setOutcome(id, outcome, event.reason, event.at, event.acceptedChars, event.typedChars);
+        // Context of a suggestion that went away unanswered is of no use to export: do not keep the code.
+        if (outcome === "ignored" && event.reason !== "typedThrough") {
+          this.database.prepare("delete from prompts where suggestion_id = ?").run(id);
+        }
+        return;
+      }
+      case "survival": {
+        this.database
+          .prepare(`update suggestions set ${survivalColumn(event.checkpoint)} = ? where id = ?`)
+          .run(event.similarity, id);
+        // The latest checkpoint's text is the user's final version of the accepted text.
+        this.database
+          .prepare(
+            `update suggestions set final_text = coalesce(?, final_text), final_checkpoint = ?
+             where id = ? and ? >= ${checkpointOrderSql("final_checkpoint")}`,
+          )
+          .run(event.text ?? null, event.checkpoint, id, survivalCheckpoints.indexOf(event.checkpoint));
+        return;
+      }
+      case "userText":
+        this.database
+          .prepare("update suggestions set user_text = ?, user_text_similarity = ? where id = ?")
+          .run(event.text, event.similarity, id);
+        return;
+    }
+  }
+
+  private setOutcome(
+    id: string,
+    outcome: string,
+    reason: string | null,
+    at: number,
+    acceptedChars: number,
+    typedChars: number,
+  ): void {
+    const current = this.database.prepare("select outcome from suggestions where id = ?").get(id) as
+      | { outcome: string | null }
+      | undefined;
+    if (!current) return;
+    if (current.outcome && (outcomeRank[current.outcome] ?? 0) > (outcomeRank[outcome] ?? 0)) return;
+    this.database
+      .prepare(
+        `update suggestions set outcome = ?, outcome_reason = ?, outcome_at = ?,
+           accepted_chars = max(accepted_chars, ?), typed_chars = max(typed_chars, ?) where id = ?`,
+      )
+      .run(outcome, reason, Math.round(at), acceptedChars, typedChars, id);
+  }
+}
+
+function survivalColumn(checkpoint: SurvivalCheckpoint): string {
+  const columns: Record<SurvivalCheckpoint, string> = {
+    "30s": "survival_30s",
+    "2m": "survival_2m",
+    "5m": "survival_5m",
+    "10m": "survival_10m",
+  };
+  return columns[checkpoint];
+}
+
+function checkpointOrderSql(column: string): string {
+  return `case ${column} ${survivalCheckpoints.map((name, index) => `when '${name}' then ${index}`).join(" ")} else -1 end`;
+}
+
+function toSuggestionRow(row: Record<string, unknown>): SuggestionRow {
+  const survival: Partial<Record<SurvivalCheckpoint, number>> = {};
+  for (const checkpoint of survivalCheckpoints) {
+    const value = row[survivalColumn(checkpoint)];
+    if (typeof value === "number") survival[checkpoint] = value;
+  }
+  let contextSources: string[] = [];
+  try {
+    const parsed = JSON.parse(String(row.context_sources ?? "[]"));
+    if (Array.isArray(parsed)) contextSources = parsed.map(String);
+  } catch {
+    // A damaged cell counts as no context rather than failing the whole report.
+  }
+  return {
+    id: String(row.id),
+    shownAt: Number(row.shown_at),
+    language: String(row.language),
+    trigger: String(row.trigger),
+    model: (row.model as string | null) ?? null,
+    template: (row.template as string | null) ?? null,
+    source: (row.source as string | null) ?? null,
+    contextSources,
+    latencyMs: Number(row.latency_ms),
+    chars: Number(row.chars),
+    outcome: (row.outcome as SuggestionRow["outcome"]) ?? null,
+    outcomeReason: (row.outcome_reason as string | null) ?? null,
+    acceptedChars: Number(row.accepted_chars),
+    partialAccepts: Number(row.partial_accepts),
+    survival,
+  };
+}
+
+function loadDriver(): typeof BetterSqlite3 {
+  return require("better-sqlite3");
+}
+
+function openWriter(file: string): Database {
+  const database = new (loadDriver())(file, { timeout: 5_000 });
+  try {
+    database.pragma("journal_mode = WAL");
+    database.pragma("synchronous = NORMAL");
+    database.pragma("foreign_keys = ON");
+    migrate(database, file);
+    return database;
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+}
+
+function openReader(file: string): Database {
+  let database: Database;
+  try {
+    database = new (loadDriver())(file, { readonly: true, fileMustExist: true, timeout: 5_000 });
+  } catch (error) {
+    throw new FeedbackDatabaseError(`cannot open the feedback database ${file}: ${(error as Error).message}`);
+  }
+  const version = database.pragma("user_version", { simple: true }) as number;
+  if (version !== feedbackMigrations.length) {
+    database.close();
+    throw new FeedbackDatabaseError(
+      version > feedbackMigrations.length
+        ? `the feedback database ${file} was written by a newer Hearth (schema ${version}, this one reads ${feedbackMigrations.length})`
+        : `the feedback database ${file} has schema version ${version}; open it once for writing to upgrade it`,
+    );
+  }
+  return database;
+}
+
+function migrate(database: Database, file: string): void {
+  const version = database.pragma("user_version", { simple: true }) as number;
+  if (version > feedbackMigrations.length) {
+    throw new FeedbackDatabaseError(
+      `the feedback database ${file} was written by a newer Hearth (schema ${version}, this one knows ${feedbackMigrations.length})`,
+    );
+  }
+  for (let next = version; next < feedbackMigrations.length; next++) {
+    database.transaction(() => {
+      feedbackMigrations[next]!(database);
+      database.pragma(`user_version = ${next + 1}`);
+    })();
+  }
+}
