@@ -14,13 +14,16 @@
 //   --extensions-dir), waits for the "Hearth" status-bar item, runs "Hearth: Show Status" from the
 //   command palette and checks the notification names Hearth and its version. Screenshots, browser
 //   console logs, code-server's output and VS Code's logs go to test-output/e2e/.
+// Phase F (feedback, test/e2e/feedbackPhase.mjs): real keystrokes on real ghost text (Tab, Ctrl+Right,
+//   typing over, Escape), survival checkpoints on a test-only clock, the feedback dashboard's screenshot, and
+//   the stored events and `hearth stats --json` read with the CLI. Needs a completion model that answers.
 //
 // Environment:
 //   HEARTH_E2E=skip                 not read here: callers (npm test) skip this script when set
 //   HEARTH_CACHE                    provisioning cache (default ~/.cache/hearth), as in provision.sh
 //   HEARTH_E2E_TIMEOUT_MS           total timeout, everything included (default 240000)
 //   HEARTH_E2E_READY_TIMEOUT_MS     how long suite.ts waits for the extension's `ready` (default 60000)
-//   HEARTH_E2E_PHASES               "A", "B" or "A,B" (default "A,B")
+//   HEARTH_E2E_PHASES               any of "A", "B", "F", comma-separated (default "A,B,F")
 //   HEARTH_E2E_EXTENSION_DIR        extension folder to test (default: the repo root)
 //   HEARTH_E2E_OUTPUT               output folder (default <repo>/test-output/e2e)
 //   HEARTH_E2E_CHROMIUM             browser binary (default /usr/bin/chromium)

@@ -8,6 +8,7 @@ export function completionModelOf(engine: ModelEngine): CompletionModel {
     generate: (request, signal) => engine.generate(request, signal),
     infillTokens: () => engine.infillTokens(),
     tokenCounter: (role) => engine.tokenCounter(role),
+    contextSize: (role) => engine.contextSize(role),
     clearSequence: (role, sequenceKey) => engine.clearSequence(role, sequenceKey),
     modelId: (role) => engine.configuredModelId(role),
     catalogFimTemplate: () => engine.fimTemplate(),

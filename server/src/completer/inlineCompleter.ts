@@ -17,6 +17,7 @@ import {
   cursorQueryWindow,
   type DebounceConfig,
   DebounceTracker,
+  defaultContextBudget,
   detectFimFamily,
   type FimFamily,
   finalize,
@@ -38,6 +39,7 @@ export interface CompletionModel {
   generate(request: GenerationRequest, signal?: AbortSignal): Promise<GenerationResult>;
   infillTokens(): Promise<InfillTokens | null>;
   tokenCounter(role: "completion"): Promise<(text: string) => number>;
+  contextSize(role: "completion"): Promise<number>;
   clearSequence(role: "completion", sequenceKey?: string): Promise<void>;
   modelId(role: "completion"): string | null;
   catalogFimTemplate(): string | null;
@@ -84,6 +86,10 @@ export interface CompletionAnswer {
   source: "cache" | "model" | "inFlight";
   latencyMs: number;
   metrics: GenerationMetrics | null;
+  /** What produced it, for feedback breakdowns: the model, the FIM template family, the snippet sources. */
+  model: string;
+  template: string | null;
+  contextSources: string[];
 }
 
 interface InFlight {
@@ -170,11 +176,14 @@ export class InlineCompleter {
       if (hit) {
         this.counters.cacheAnswers++;
         return {
-          id: randomUUID(),
+          id: hit.id ?? randomUUID(),
           text: hit.text,
           source: "cache",
           latencyMs: performance.now() - started,
           metrics: null,
+          model: modelId,
+          template: null,
+          contextSources: [],
         };
       }
     }
@@ -225,6 +234,12 @@ export class InlineCompleter {
   async plan(request: CompletionRequest): Promise<CompletionPlan> {
     const family = await this.fimFamily();
     const countTokens = await this.model.tokenCounter("completion");
+    // The prompt and the longest answer must both fit the model's context.
+    const contextSize = await this.model.contextSize("completion");
+    const maxPromptTokens = Math.min(
+      defaultContextBudget.maxPromptTokens,
+      contextSize - this.config.maxTokens.multiline - 8,
+    );
     return planCompletion({
       text: request.text,
       offset: request.offset,
@@ -234,6 +249,7 @@ export class InlineCompleter {
       family,
       candidates: this.config.crossFileContext ? this.candidates(request) : [],
       countTokens,
+      budget: { maxPromptTokens },
       maxTokens: this.config.maxTokens,
     });
   }
@@ -275,7 +291,16 @@ export class InlineCompleter {
       if (!text) return null;
       const id = randomUUID();
       if (this.config.cache) this.cache.store(key, { text, id });
-      return { id, text, source: "model", latencyMs: performance.now() - started, metrics: result.metrics };
+      return {
+        id,
+        text,
+        source: "model",
+        latencyMs: performance.now() - started,
+        metrics: result.metrics,
+        model: key.modelId,
+        template: plan.prompt.family,
+        contextSources: [...new Set(plan.context.snippets.map((snippet) => snippet.source))],
+      };
     } catch (error) {
       if (signal.aborted) {
         this.counters.cancelledGenerations++;

@@ -68,9 +68,15 @@ export interface GenerationResult {
  * to put in a prompt (tokenized with special tokens enabled); `null` where the model has no such token.
  */
 export interface InfillTokens {
+  /**
+   * `psm`: `<prefix>P<suffix>S<middle>`, the model then writes the middle (Qwen2.5-Coder).
+   * `spm`: `<suffix>S<prefix>P`, the middle follows the prefix directly; chosen when the model has no middle
+   * token, as node-llama-cpp does (Hearth's tiny models).
+   */
+  order: "psm" | "spm";
   prefix: string;
   suffix: string;
-  middle: string;
+  middle: string | null;
   /** End of text / end of turn: where a completion ends. */
   endOfText: string | null;
   /** Separates files in repository-level FIM prompts (`<|file_sep|>`, `<file_sep>`). */
@@ -79,10 +85,17 @@ export interface InfillTokens {
   ids: {
     prefix: number;
     suffix: number;
-    middle: number;
+    middle: number | null;
     endOfText: number | null;
     fileSeparator: number | null;
   };
+}
+
+/** A FIM prompt in the model's own order; what the model generates next is the middle. */
+export function infillPrompt(infill: InfillTokens, prefix: string, suffix: string): string {
+  return infill.order === "psm"
+    ? `${infill.prefix}${prefix}${infill.suffix}${suffix}${infill.middle}`
+    : `${infill.suffix}${suffix}${infill.prefix}${prefix}`;
 }
 
 /** What `preparePrefix` did to make a fixed prefix resident in a sequence. */

@@ -16,6 +16,7 @@ export type {
   SpeculationMode,
   TextHookAnswer,
 } from "./generationTypes";
+export { infillPrompt } from "./generationTypes";
 export type { BenchmarkOptions, SelfBenchmark, SuiteFigures } from "./inferenceBenchmark";
 export { benchmarkSuite, measureDraftSetting, median, quickSelfBenchmark } from "./inferenceBenchmark";
 export { measureMemoryBandwidth } from "./memoryBandwidth";

@@ -8,7 +8,7 @@
 
 import { Logger } from "../base/logger";
 import type { SpeculationMode } from "../protocol";
-import type { GenerationResult, GenerationRole } from "./generationTypes";
+import { type GenerationResult, type GenerationRole, infillPrompt } from "./generationTypes";
 import { measureMemoryBandwidth } from "./memoryBandwidth";
 import { ModelEngine } from "./modelEngine";
 import { throwIfAborted } from "./modelErrors";
@@ -184,7 +184,7 @@ export async function benchmarkSuite(engine: ModelEngine, options: BenchmarkOpti
     const end = sample.indexOf("\n", sample.indexOf("\n", cut) + 1);
     const prefix = sample.slice(0, cut);
     const suffix = sample.slice(end);
-    return infill ? `${infill.prefix}${prefix}${infill.suffix}${suffix}${infill.middle}` : prefix;
+    return infill ? infillPrompt(infill, prefix, suffix) : prefix;
   });
   // An edit rewrites a file: the file, a separator, then the rewrite, which mostly copies the file. Hearth's
   // tiny models cannot copy from their context (they never learned to), so each file's body is the model's own

@@ -28,7 +28,7 @@ export interface CatalogEntry {
   /** Hex digest; `null` when unknown, and then a download is verified by size only. */
   sha256: string | null;
   contextLength: number;
-  /** How to write FIM prompts: `qwen` (`<|fim_prefix|>`...), `hearth` (`<fim_prefix>`...); `null`: no FIM. */
+  /** FIM family: `qwen` (PSM, `<|fim_prefix|>`...), `hearth` (SPM, `<fim_suffix>`... no middle token); `null`: none. */
   fimTemplate: string | null;
   /** Chat template family; `null` when the model is not instruction-tuned (the engine then uses the GGUF's own). */
   chatTemplate: string | null;

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, test } from "node:test";
 import { Logger } from "../base/logger";
+import { infillPrompt } from "./generationTypes";
 import { findNativeModelsDirectory } from "./modelCatalog";
 import { ModelEngine } from "./modelEngine";
 import { GenerationAbortedError, ModelLoadError, ModelUnavailableError } from "./modelErrors";
@@ -93,7 +94,7 @@ test("create() loads nothing; each role then loads from Hearth's tiny models and
   assert.equal(infill.fileSeparator, "<file_sep>");
   const fim = await engine.generate({
     role: "completion",
-    prompt: `${infill.prefix}${code}${infill.suffix}\n${infill.middle}`,
+    prompt: infillPrompt(infill, code, "\n"),
     maxTokens: 16,
     stopTokens: [infill.ids.fileSeparator!],
   });

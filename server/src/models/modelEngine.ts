@@ -313,16 +313,17 @@ export class ModelEngine {
   async infillTokens(): Promise<InfillTokens | null> {
     const model = (await this.generationModel("completion")).model;
     const { prefix, suffix, middle } = model.tokens.infill;
-    if (prefix === null || suffix === null || middle === null) return null;
+    if (prefix === null || suffix === null) return null;
     const metadata = model.fileInfo.metadata.tokenizer?.ggml as Record<string, unknown> | undefined;
     const separator =
       typeof metadata?.fim_sep_token_id === "number" ? (metadata.fim_sep_token_id as number) : null;
     const endOfText = model.tokens.eot ?? model.tokens.eos;
     const text = (token: number | null) => (token === null ? null : model.detokenize([token as never], true));
     return {
+      order: middle === null ? "spm" : "psm",
       prefix: text(prefix)!,
       suffix: text(suffix)!,
-      middle: text(middle)!,
+      middle: text(middle),
       endOfText: text(endOfText),
       fileSeparator: text(separator),
       ids: { prefix, suffix, middle, endOfText, fileSeparator: separator },

@@ -138,7 +138,7 @@ export async function* speculativeDecode(
     const proposals = budget > 0 ? (await proposer.propose(history, budget)).slice(0, budget) : [];
     // The first cycle carries the prompt (for the target, and for a draft model catching up): its times say
     // nothing about the steady cost of a proposal.
-    if (feed.length === 1) {
+    if (feed.length === 1 && budget > 0) {
       const proposalMs = proposer.lastProposalMs ?? performance.now() - proposeStarted;
       stats.proposalMs += proposalMs;
       tuner.recordProposals(proposals.length, proposalMs);

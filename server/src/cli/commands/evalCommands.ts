@@ -3,6 +3,9 @@
 import * as path from "node:path";
 import type { Command } from "commander";
 import { Logger, stderrSink } from "../../base/logger";
+import { completionModelOf } from "../../completer/completionModel";
+import { resolveSettings } from "../../config/settings";
+import { runCompletionEval } from "../../eval/completionEval";
 import { EvalCorpusError, findPythonStandardLibrary, runRetrievalEval } from "../../eval/retrievalEval";
 import { defaultIndexPath, hearthCacheFolder } from "../../index/indexLocation";
 import { type Embedder, ModelEngine, resolveModelsConfig } from "../../models";
@@ -80,6 +83,60 @@ export function registerEvalCommand(program: Command): Command {
               );
             }
           }
+        } finally {
+          progress.stop();
+          await engine.dispose();
+        }
+      },
+    );
+  evaluate
+    .command("completion")
+    .description(
+      "mask spans of real files, complete them, and score exact match, edit similarity and parse validity",
+    )
+    .argument("<dir>", "a codebase the models never saw")
+    .option("--files <n>", "files to sample", (value) => Number.parseInt(value, 10), 30)
+    .option("--seed <n>", "sampling seed", (value) => Number.parseInt(value, 10), 1)
+    .option("--model <model>", "completion model: catalog id or .gguf path (default: Hearth's tiny model)")
+    .option("--db <file>", "where to keep the index of <dir>")
+    .option("--json", "print one JSON object")
+    .action(
+      async (
+        dir: string,
+        options: { files: number; seed: number; model?: string; db?: string; json?: boolean },
+      ) => {
+        const root = path.resolve(dir);
+        const logger = new Logger("warn");
+        logger.addSink(stderrSink);
+        const settings = resolveSettings(
+          options.model ? { models: { completion: options.model } } : {},
+          (message) => logger.warn(message),
+        );
+        const engine = ModelEngine.create(resolveModelsConfig(settings.models), logger);
+        let embedder: Embedder | undefined;
+        try {
+          embedder = await engine.embedder();
+        } catch (error) {
+          logger.warn(
+            `cross-file context without vectors: ${error instanceof Error ? error.message : error}`,
+          );
+        }
+        const progress = createProgressReporter();
+        try {
+          const result = await runCompletionEval({
+            root,
+            databasePath: options.db ?? defaultIndexPath(root, path.join(hearthCacheFolder(), "eval")),
+            model: completionModelOf(engine),
+            embedder,
+            completer: settings.completion,
+            maxFiles: options.files,
+            seed: options.seed,
+            logger,
+            onProgress: (done, total, label) => progress.update(done, total, label),
+            onIndexProgress: (update) => progress.update(update.done, update.total, `indexing ${root}`),
+          });
+          progress.stop();
+          printResult(result, options.json);
         } finally {
           progress.stop();
           await engine.dispose();

@@ -52,6 +52,9 @@ export async function handleInlineCompletion(
           {
             id: answer.id,
             source: answer.source,
+            model: answer.model,
+            template: answer.template,
+            contextSources: answer.contextSources,
             serverLatencyMs: Math.round(answer.latencyMs),
             ...(answer.metrics
               ? {

@@ -1,0 +1,239 @@
+/**
+ * `hearth eval completion <dir>`: hides spans of real files (rest of a line, a next line, a block body),
+ * asks the completion pipeline to write them back, and scores the answers: exact match (whitespace
+ * normalised), edit similarity, whether the file still parses, and latency. The same spans run with
+ * cross-file context from an index of `<dir>` (other files only, so the answer cannot leak) and without.
+ */
+
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Logger } from "../base/logger";
+import { percentile } from "../bench/retrievalBench";
+import { seededRandom } from "../bench/typingTrace";
+import type { CompleterConfig, CompletionModel } from "../completer/inlineCompleter";
+import { InlineCompleter } from "../completer/inlineCompleter";
+import { defaultIndexConfig, defaultSearchCandidates, defaultSearchFusion } from "../config/indexDefaults";
+import { RetrievedSnippets } from "../context/retrievedSnippets";
+import type { ChunkEmbedder, IndexProgress } from "../index/indexRunner";
+import { IndexSession } from "../index/indexSession";
+import { searchIndex } from "../retrieval/searchIndex";
+import { openIndexDatabase } from "../store/database";
+import { IndexReader } from "../store/indexReader";
+import { createParserBackend, isLanguageId, languageForPath } from "../syntax";
+import { editSimilarity, type MaskedSpan, normalizeWhitespace, pickMaskedSpans } from "./maskedSpans";
+
+export interface CompletionEvalOptions {
+  root: string;
+  databasePath: string;
+  model: CompletionModel;
+  embedder: (ChunkEmbedder & { embedQueries(texts: string[]): Promise<Float32Array[]> }) | undefined;
+  completer: CompleterConfig;
+  maxFiles: number;
+  seed: number;
+  logger: Logger;
+  onProgress?: (done: number, total: number, label: string) => void;
+  onIndexProgress?: (progress: IndexProgress) => void;
+}
+
+interface SpanOutcome {
+  kind: MaskedSpan["kind"];
+  exact: boolean;
+  similarity: number;
+  parses: boolean | null;
+  ms: number;
+}
+
+const sourceExtensions = new Set([
+  ".py",
+  ".ts",
+  ".tsx",
+  ".js",
+  ".mjs",
+  ".go",
+  ".rs",
+  ".java",
+  ".c",
+  ".cpp",
+  ".rb",
+  ".php",
+]);
+
+export async function runCompletionEval(options: CompletionEvalOptions) {
+  const session = new IndexSession({
+    root: options.root,
+    databasePath: options.databasePath,
+    config: defaultIndexConfig,
+    embedder: options.embedder,
+    logger: options.logger,
+  });
+  try {
+    await session.runFullPass(options.onIndexProgress);
+  } finally {
+    session.close();
+  }
+  const random = seededRandom(options.seed);
+  const files = sampleFiles(options.root, options.maxFiles, random).map((file) => ({
+    path: path.relative(options.root, file).split(path.sep).join("/"),
+    text: readFileSync(file, "utf8"),
+  }));
+  const spans = pickMaskedSpans(files, random);
+  const database = openIndexDatabase(options.databasePath, { readonly: true });
+  const backend = createParserBackend({ logger: options.logger });
+  try {
+    const reader = new IndexReader(database);
+    const embedder = options.embedder;
+    const withContext = await scoreSpans(spans, options, backend, true, async (query, k, excludedPath) => {
+      const hits = await searchIndex(
+        reader,
+        {
+          query,
+          mode: "hybrid",
+          candidates: defaultSearchCandidates,
+          fusion: { ...defaultSearchFusion, limit: k + 5 },
+        },
+        embedder ? async (text) => (await embedder.embedQueries([text]))[0]! : undefined,
+      );
+      return hits.filter((hit) => hit.path !== excludedPath).slice(0, k);
+    });
+    const withoutContext = await scoreSpans(spans, options, backend, false, async () => []);
+    const summary = (outcomes: SpanOutcome[]) => {
+      const parsed = outcomes.filter((outcome) => outcome.parses !== null);
+      return {
+        exactMatch: mean(outcomes.map((outcome) => (outcome.exact ? 1 : 0))),
+        editSimilarity: mean(outcomes.map((outcome) => outcome.similarity)),
+        parseValidRate: mean(parsed.map((outcome) => (outcome.parses ? 1 : 0))),
+        p50Ms: percentile(
+          outcomes.map((outcome) => outcome.ms),
+          0.5,
+        ),
+      };
+    };
+    const byKind = (outcomes: SpanOutcome[]) =>
+      Object.fromEntries(
+        (["restOfLine", "nextLine", "block"] as const).map((kind) => [
+          kind,
+          summary(outcomes.filter((outcome) => outcome.kind === kind)),
+        ]),
+      );
+    const context = summary(withContext);
+    const noContext = summary(withoutContext);
+    return {
+      root: options.root,
+      files: files.length,
+      spans: spans.length,
+      ...context,
+      exactMatchNoContext: noContext.exactMatch,
+      editSimilarityNoContext: noContext.editSimilarity,
+      parseValidRateNoContext: noContext.parseValidRate,
+      p50MsNoContext: noContext.p50Ms,
+      exactMatchGainFromContext: round(context.exactMatch - noContext.exactMatch),
+      byKind: byKind(withContext),
+      byKindNoContext: byKind(withoutContext),
+    };
+  } finally {
+    database.close();
+  }
+}
+
+async function scoreSpans(
+  spans: MaskedSpan[],
+  options: CompletionEvalOptions,
+  backend: ReturnType<typeof createParserBackend>,
+  crossFileContext: boolean,
+  search: (
+    query: string,
+    k: number,
+    excludedPath: string,
+  ) => Promise<{ path: string; startLine: number; endLine: number; text: string }[]>,
+): Promise<SpanOutcome[]> {
+  const outcomes: SpanOutcome[] = [];
+  for (const [index, span] of spans.entries()) {
+    const uri = pathToFileURL(path.join(options.root, span.path)).href;
+    const retrieved = new RetrievedSnippets((query, k) => search(query, k, span.path));
+    if (crossFileContext) await retrieved.refresh(uri, span.path, span.maskedText, span.offset);
+    const completer = new InlineCompleter(
+      options.model,
+      { retrieved: (key) => retrieved.candidates(key), recentDocuments: () => [], cursorMoved: () => {} },
+      { ...options.completer, crossFileContext, cache: false, debounce: null },
+      options.logger,
+    );
+    const language = languageForPath(span.path) ?? "plaintext";
+    const started = performance.now();
+    const answer = await completer.complete(
+      {
+        uri,
+        path: span.path,
+        repoName: path.basename(options.root),
+        language,
+        text: span.maskedText,
+        offset: span.offset,
+        trigger: "invoked",
+      },
+      new AbortController().signal,
+    );
+    const ms = performance.now() - started;
+    const completion = answer?.text ?? "";
+    const expected = span.kind === "block" ? span.expected : span.expected.split("\n")[0]!;
+    const got = span.kind === "block" ? completion : completion.split("\n")[0]!;
+    outcomes.push({
+      kind: span.kind,
+      exact: normalizeWhitespace(got) === normalizeWhitespace(expected),
+      similarity: editSimilarity(got, expected),
+      parses: await parsesCleanly(backend, language, span, completion),
+      ms,
+    });
+    options.onProgress?.(
+      index + 1,
+      spans.length,
+      crossFileContext ? "completing with context" : "completing without context",
+    );
+  }
+  return outcomes;
+}
+
+/** Whether the file with the completion in place parses without errors; `null` when that can't be judged. */
+async function parsesCleanly(
+  backend: ReturnType<typeof createParserBackend>,
+  language: string,
+  span: MaskedSpan,
+  completion: string,
+): Promise<boolean | null> {
+  if (!isLanguageId(language)) return null;
+  const original = await backend.parse(language, span.originalText);
+  const originalClean = !original.rootNode.hasError;
+  original.dispose();
+  if (!originalClean) return null;
+  const completed = await backend.parse(
+    language,
+    span.maskedText.slice(0, span.offset) + completion + span.maskedText.slice(span.offset),
+  );
+  const clean = !completed.rootNode.hasError;
+  completed.dispose();
+  return clean;
+}
+
+function sampleFiles(root: string, limit: number, random: () => number): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(root, { recursive: true, encoding: "utf8" })) {
+    if (entry.split(path.sep).some((part) => part === "node_modules" || part.startsWith("."))) continue;
+    if (!sourceExtensions.has(path.extname(entry)) || entry.includes(".test.")) continue;
+    const file = path.join(root, entry);
+    const size = statSync(file).size;
+    if (size > 1_000 && size < 60_000) found.push(file);
+  }
+  found.sort();
+  for (let index = found.length - 1; index > 0; index--) {
+    const other = Math.floor(random() * (index + 1));
+    [found[index], found[other]] = [found[other]!, found[index]!];
+  }
+  return found.slice(0, limit);
+}
+
+function mean(values: number[]): number {
+  return values.length ? round(values.reduce((sum, value) => sum + value, 0) / values.length) : 0;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
