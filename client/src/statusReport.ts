@@ -9,6 +9,10 @@ export function summarizeStatus(status: HearthStatus): string {
     `Hearth ${status.version}: server running (Node ${status.server.node}, pid ${status.server.pid})`,
     broken.length ? `native modules failing: ${broken.join(", ")}` : undefined,
     `models: ${models.length ? models.join(", ") : "none loaded"}`,
+    status.completion
+      ? `completions: ${status.completion.requests} requests, ${status.completion.cacheAnswers} from cache, ` +
+        `${status.completion.modelCalls} model calls, ${status.completion.cancelledGenerations} cancelled`
+      : undefined,
     `index: ${status.indexes.length ? status.indexes.map((index) => `${index.state}, ${index.files} files`).join(" / ") : "none"}`,
   ]
     .filter((part) => part !== undefined)

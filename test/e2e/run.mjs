@@ -54,6 +54,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { completionPhase } from "./completionPhase.mjs";
 import { feedbackPhase } from "./feedbackPhase.mjs";
 
 const CODE_SERVER_VERSION = "4.100.3";
@@ -66,7 +67,7 @@ const extDir = resolve(env.HEARTH_E2E_EXTENSION_DIR || repoRoot);
 const outDir = resolve(env.HEARTH_E2E_OUTPUT || join(repoRoot, "test-output", "e2e"));
 const chromiumPath = env.HEARTH_E2E_CHROMIUM || "/usr/bin/chromium";
 const totalTimeoutMs = Number(env.HEARTH_E2E_TIMEOUT_MS) || 240_000;
-const phases = (env.HEARTH_E2E_PHASES || "A,B,F")
+const phases = (env.HEARTH_E2E_PHASES || "A,B,C,F")
   .toUpperCase()
   .split(/[,\s]+/)
   .filter(Boolean);
@@ -543,6 +544,7 @@ async function main() {
     const ctx = await setup();
     if (phases.includes("A")) await phaseA(ctx);
     if (phases.includes("B")) await phaseB(ctx);
+    if (phases.includes("C")) await completionPhase({ ...ctx, browser, outDir, record, log });
     if (phases.includes("F")) await feedbackPhase({ ...ctx, browser, extDir, outDir, record, log });
     if (results.length === 0) throw new HarnessError(`no tests ran (HEARTH_E2E_PHASES=${phases.join(",")})`);
     code = results.every((r) => r.ok) ? 0 : 1;

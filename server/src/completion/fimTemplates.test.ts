@@ -47,8 +47,8 @@ const golden: Record<FimFamily, string> = {
     "<|file_separator|>src/app.py\n<|fim_prefix|>import os\n\ndef main():\n    pri<|fim_suffix|>nt()\n    return 0\n" +
     "<|fim_middle|>",
   hearth:
-    "<fim_prefix>def helper():\n    pass\n<file_sep>class Db:\n    pass\n<file_sep>import os\n\ndef main():\n    pri" +
-    "<fim_suffix>nt()\n    return 0\n<fim_middle>",
+    "<fim_suffix>nt()\n    return 0\n<fim_prefix>def helper():\n    pass\n<file_sep>class Db:\n    pass\n<file_sep>" +
+    "import os\n\ndef main():\n    pri",
 };
 
 for (const family of fimFamilies) {
@@ -99,7 +99,7 @@ test("without snippets, path or repository every family writes its file-level pr
     deepseek: "<｜fim▁begin｜>a = 1\nb = <｜fim▁hole｜>\nc = 3<｜fim▁end｜>",
     codestral: "[SUFFIX]\nc = 3[PREFIX]a = 1\nb = ",
     codegemma: "<|fim_prefix|>a = 1\nb = <|fim_suffix|>\nc = 3<|fim_middle|>",
-    hearth: "<fim_prefix>a = 1\nb = <fim_suffix>\nc = 3<fim_middle>",
+    hearth: "<fim_suffix>\nc = 3<fim_prefix>a = 1\nb = ",
   };
   for (const family of fimFamilies)
     assert.equal(buildFimPrompt(family, plain).text, expected[family], family);
@@ -153,8 +153,12 @@ test("explainFimPrompt labels every part with its length", () => {
   assert.equal(
     explainFimPrompt(prompt),
     [
-      "family: hearth, cursor line: inPrefix, 52 chars, 26 stable while typing on the line",
-      'stop: "</s>" "<file_sep>" "<fim_prefix>" "<fim_suffix>" "<fim_middle>" "<pad>"',
+      "family: hearth, cursor line: inPrefix, 40 chars, 39 stable while typing on the line",
+      'stop: "</s>" "<file_sep>" "<fim_prefix>" "<fim_suffix>" "<pad>"',
+      "--- marker (12 chars) ---",
+      "<fim_suffix>",
+      "--- suffix (1 chars) ---",
+      "c",
       "--- marker (12 chars) ---",
       "<fim_prefix>",
       "--- snippet x.py (2 chars) ---",
@@ -165,12 +169,6 @@ test("explainFimPrompt labels every part with its length", () => {
       "a\n",
       "--- linePrefix (1 chars) ---",
       "b",
-      "--- marker (12 chars) ---",
-      "<fim_suffix>",
-      "--- suffix (1 chars) ---",
-      "c",
-      "--- marker (12 chars) ---",
-      "<fim_middle>",
     ].join("\n"),
   );
 });

@@ -195,16 +195,17 @@ const templates: Record<FimFamily, FimTemplate> = {
     tokens: {
       prefix: "<fim_prefix>",
       suffix: "<fim_suffix>",
-      middle: "<fim_middle>",
+      middle: "",
       fileSeparator: "<file_sep>",
       repoName: null,
       endOfText: "</s>",
     },
-    markers: { prefix: "<fim_prefix>", suffix: "<fim_suffix>", middle: "<fim_middle>" },
-    stop: ["</s>", "<file_sep>", "<fim_prefix>", "<fim_suffix>", "<fim_middle>", "<pad>"],
+    // SPM: `<fim_suffix>S<fim_prefix>P`, the middle follows the prefix directly (no middle token). At this size the
+    // model could not learn PSM's jump back to the prefix (native-models/README.md).
+    markers: { prefix: "<fim_prefix>", suffix: "<fim_suffix>", middle: "" },
+    stop: ["</s>", "<file_sep>", "<fim_prefix>", "<fim_suffix>", "<pad>"],
     snippetStyle: "separatorAfter",
-    suffixFirst: false,
-    // Trained on PSM rows only (native-models/train/data.py): keep the layout it saw.
+    suffixFirst: true,
     defaultLinePlacement: "inPrefix",
   },
 };

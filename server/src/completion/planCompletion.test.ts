@@ -41,15 +41,14 @@ test("the plan holds the prompt, the decision and the limits for a blank line in
   assert.equal(result.maxTokens, 128);
   assert.equal(
     result.prompt.text,
-    "<fim_prefix>export function sum(xs: number[]) {}\n<file_sep>import { sum } from './sum';\n\n" +
-      "function total(xs: number[]) {\n  <fim_suffix>\n}\n<fim_middle>",
+    "<fim_suffix>\n}\n<fim_prefix>export function sum(xs: number[]) {}\n<file_sep>import { sum } from './sum';\n\n" +
+      "function total(xs: number[]) {\n  ",
   );
   assert.deepEqual(result.prompt.stop, [
     "</s>",
     "<file_sep>",
     "<fim_prefix>",
     "<fim_suffix>",
-    "<fim_middle>",
     "<pad>",
   ]);
   assert.deepEqual(result.filter.stop, result.prompt.stop);

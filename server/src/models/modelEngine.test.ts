@@ -91,6 +91,7 @@ test("create() loads nothing; each role then loads from Hearth's tiny models and
   const infill = await engine.infillTokens();
   assert.ok(infill, "the tiny code model has FIM tokens");
   assert.equal(infill.prefix, "<fim_prefix>");
+  assert.equal(infill.order, "spm", "no middle token: suffix first, then prefix");
   assert.equal(infill.fileSeparator, "<file_sep>");
   const fim = await engine.generate({
     role: "completion",

@@ -83,8 +83,9 @@ export class SpeculationTuner {
     else if (this.acceptance > cost) count = Math.floor(Math.log(cost) / Math.log(this.acceptance));
     count = Math.min(this.maxProposals, Math.max(0, count));
     // While proposals do not pay, probe with one now and then so that a change (say, the output starts
-    // copying the prompt) is noticed.
-    if (count === 0 && ++this.idleCycles >= 8) {
+    // copying the prompt) is noticed. A proposal that costs more than a target token can never pay, whatever
+    // the acceptance; it is only re-measured rarely (each probe may make a draft model catch up on the prompt).
+    if (count === 0 && ++this.idleCycles >= (cost >= 1 ? 64 : 8)) {
       this.idleCycles = 0;
       return 1;
     }

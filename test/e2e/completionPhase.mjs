@@ -1,0 +1,202 @@
+// Phase C of the end-to-end tests: inline completion through the real UI of code-server. It opens a real
+// Python file, types in the browser with ordinary keystrokes (no explicit trigger), waits for the model's ghost
+// text, accepts it with Tab, saves, and checks the file on disk holds what was typed plus the suggestion. Then
+// it types a fast burst of characters and checks that stale work was cancelled: the server's counters (read
+// through "Hearth: Show Status") report generations cancelled by newer keystrokes.
+//
+// Called by run.mjs: completionPhase({ browser, base, workspace, outDir, record, log }).
+
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const settings = {
+  "editor.quickSuggestions": { other: "off", comments: "off", strings: "off" },
+  "editor.suggestOnTriggerCharacters": false,
+  "editor.wordBasedSuggestions": "off",
+  "editor.parameterHints.enabled": false,
+  "editor.autoClosingBrackets": "never",
+  "editor.autoClosingQuotes": "never",
+  "editor.autoIndent": "none",
+  "editor.inlineSuggest.enabled": true,
+  "files.autoSave": "off",
+  "hearth.index.enabled": false,
+};
+
+export async function completionPhase({ browser, base, workspace, outDir, record, log }) {
+  const root = join(dirname(workspace), "completion-workspace");
+  cpSync(workspace, root, { recursive: true });
+  mkdirSync(join(root, ".vscode"), { recursive: true });
+  writeFileSync(join(root, ".vscode", "settings.json"), `${JSON.stringify(settings, null, 2)}\n`);
+  const file = join(root, "pkg", "geometry.py");
+  const original = readFileSync(file, "utf8");
+
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const ghost = page.locator(".monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text").first();
+  // Ghost text is drawn as several decorated spans; the suggestion is all of them in order.
+  const ghostText = async () =>
+    (
+      await page
+        .locator(".monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text")
+        .allTextContents()
+    )
+      .join("")
+      .replace(/\u00a0/g, " ");
+  let failed = false;
+  const step = async (name, fn) => {
+    if (failed) {
+      record("C", name, false, "skipped after an earlier failure", 0);
+      return undefined;
+    }
+    const start = Date.now();
+    try {
+      const value = await fn();
+      record("C", name, true, undefined, Date.now() - start);
+      return value;
+    } catch (error) {
+      failed = true;
+      record("C", name, false, error.message, Date.now() - start);
+      await page.screenshot({ path: join(outDir, "completion-failure.png") }).catch(() => {});
+      return undefined;
+    }
+  };
+
+  log("phase C: inline completion in a real Python file, typed in the browser");
+  await step("workbench opens pkg/geometry.py with Hearth running", async () => {
+    await page.goto(`${base}/?folder=${encodeURIComponent(root)}`, { timeout: 60_000 });
+    await page
+      .locator(".part.statusbar .statusbar-item", { hasText: "Hearth" })
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await page
+      .locator(".monaco-workbench")
+      .click({ position: { x: 700, y: 400 } })
+      .catch(() => {});
+    await page.keyboard.press("Control+P");
+    await page.locator(".quick-input-widget").waitFor({ state: "visible", timeout: 10_000 });
+    await page.keyboard.type("geometry.py", { delay: 20 });
+    await page
+      .locator(".quick-input-widget .monaco-list-row", { hasText: "geometry.py" })
+      .first()
+      .waitFor({ timeout: 10_000 });
+    await page.keyboard.press("Enter");
+    await page
+      .locator(".monaco-editor .view-lines", { hasText: "distance" })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await page.locator(".monaco-editor .view-lines").first().click();
+  });
+
+  let typed = "";
+  let suggestion = "";
+  await step("typing shows the model's ghost text without an explicit trigger", async () => {
+    await page.keyboard.press("Control+End");
+    // A new function after the existing ones; typed at a human pace so automatic requests fire.
+    const lines = ["", "", "def midpoint(a: Point, b: Point) -> Point:", "    return "];
+    for (const [index, line] of lines.entries()) {
+      if (index > 0) await page.keyboard.press("Enter");
+      await page.keyboard.type(line, { delay: 60 });
+      typed += (index > 0 ? "\n" : "") + line;
+    }
+    const deadline = Date.now() + 60_000;
+    for (const more of ["P", "o", "i", "n", "t", "("]) {
+      const shown = await ghost
+        .waitFor({ state: "visible", timeout: Math.max(1_000, Math.min(15_000, deadline - Date.now())) })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (shown) {
+        await sleep(300);
+        suggestion = await ghostText();
+        if (suggestion.trim()) break;
+      }
+      await page.keyboard.type(more, { delay: 60 });
+      typed += more;
+    }
+    if (!suggestion.trim()) throw new Error("no ghost text appeared while typing");
+    log(`phase C: ghost text ${JSON.stringify(suggestion.slice(0, 80))}`);
+    await page.screenshot({ path: join(outDir, "completion-01-ghost-text.png") });
+  });
+
+  await step("Tab accepts it: the saved file holds what was typed plus the suggestion", async () => {
+    await page.keyboard.press("Tab");
+    await ghost.waitFor({ state: "hidden", timeout: 10_000 }).catch(() => {});
+    await page.keyboard.press("Control+S");
+    const deadline = Date.now() + 10_000;
+    let saved = "";
+    while (Date.now() < deadline) {
+      saved = readFileSync(file, "utf8");
+      if (saved !== original) break;
+      await sleep(200);
+    }
+    const lastLine = saved.trimEnd().split("\n").at(-1) ?? "";
+    const expectedStart = typed.split("\n").at(-1);
+    // The ghost text may wrap or show only part of a multi-line suggestion; its first line must follow what was typed.
+    const firstLine = suggestion.split("\n")[0].trimEnd();
+    if (!saved.startsWith(original.trimEnd())) throw new Error("the original content changed");
+    if (!lastLine.startsWith(expectedStart) || !saved.includes(`${expectedStart}${firstLine}`)) {
+      throw new Error(
+        `saved file does not end with the typed text and the suggestion: ${JSON.stringify(saved.slice(-200))}`,
+      );
+    }
+    await page.screenshot({ path: join(outDir, "completion-02-accepted.png") });
+  });
+
+  await step(
+    "a fast burst of typing cancels stale generations; the shown suggestion fits the final text",
+    async () => {
+      const before = await cancelledGenerations(page);
+      await page.keyboard.press("Enter");
+      await page.keyboard.press("Enter");
+      await page.keyboard.press("Enter");
+      await page.keyboard.type("def scaled_distance(a: Point, b: Point, factor: float) -> float:", {
+        delay: 5,
+      });
+      await page.keyboard.press("Enter");
+      await page.keyboard.type("    return distance(a, b) ", { delay: 5 });
+      const shown = await ghost.waitFor({ state: "visible", timeout: 30_000 }).then(
+        () => true,
+        () => false,
+      );
+      const after = await cancelledGenerations(page);
+      log(
+        `phase C: cancelled generations ${before} -> ${after}; ghost ${JSON.stringify(shown ? await ghostText() : null)}`,
+      );
+      if (!(after > before))
+        throw new Error(`no generation was cancelled by the burst (${before} -> ${after})`);
+      await page.screenshot({ path: join(outDir, "completion-03-after-burst.png") });
+    },
+  );
+  await context.close().catch(() => {});
+}
+
+/** The server's count of cancelled generations, read from the "Hearth: Show Status" notification. */
+async function cancelledGenerations(page) {
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("F1");
+  await page.locator(".quick-input-widget").waitFor({ state: "visible", timeout: 10_000 });
+  await page.keyboard.type("Hearth: Show Status", { delay: 10 });
+  await page
+    .locator(".quick-input-widget .monaco-list-row", { hasText: "Show Status" })
+    .first()
+    .waitFor({ timeout: 10_000 });
+  await page.keyboard.press("Enter");
+  const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "cancelled" }).last();
+  await toast.waitFor({ timeout: 15_000 });
+  const text = (await toast.textContent()) ?? "";
+  await page.keyboard.press("Escape");
+  await page
+    .locator(".notifications-toasts .notification-toast")
+    .first()
+    .waitFor({ state: "hidden", timeout: 5_000 })
+    .catch(() => {});
+  const match = /(\d+) cancelled/.exec(text);
+  if (!match) throw new Error(`no completion counters in the status: ${text}`);
+  // Focus back on the editor for further typing.
+  await page.locator(".monaco-editor .view-lines").first().click();
+  await page.keyboard.press("Control+End");
+  return Number(match[1]);
+}
