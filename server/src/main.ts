@@ -43,6 +43,8 @@ export function runLanguageServer(cliPath: string): void {
   const startCore = (options: CoreOptions): HearthCore => {
     const settings = resolveSettings(options.settings, (message) => logger.warn(message));
     const engine = ModelEngine.create(resolveModelsConfig(settings.models), logger);
+    // Load the completion model now, off the request path, so the first keystroke does not pay for it.
+    if (settings.completion.enabled) engine.preload(["completion"]);
     const workspaces = new IndexedWorkspaces();
     const recentDocuments = new RecentDocuments();
     const retrieved = new RetrievedSnippets(

@@ -109,8 +109,8 @@ export const defaultRoleModels: Record<ModelRole, string | null> = {
 /**
  * llama.cpp's CPU threads spin while they wait for each other, so more threads than free cores is
  * catastrophic: node-llama-cpp's default of 4 on a 2-core machine ran ~500x slower. One core is left to the
- * editor, the language server and the indexer; on two cores that means one thread, which measured fastest
- * under load (see the `models` section of ARCHITECTURE.md).
+ * editor, the language server and the indexer. Measured on 2 cores with another job running: hearth-tiny-code
+ * decoded ~500 tokens/s with 1 thread and 4-27 tokens/s with 2 (prefill 5,500 vs 700-2,500 tokens/s).
  */
 export function defaultThreadCount(cores = os.availableParallelism()): number {
   return Math.max(1, Math.min(cores - 1, 8));
@@ -132,9 +132,11 @@ function cacheHome(env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * Measured on the tiny models (`hearth bench inference`): input lookup never slowed completion down and
- * doubled edit throughput, while the tiny draft model cost more than it saved, so `inputLookup` is the default
- * and `draft` stays a per-request choice.
+ * Measured with `hearth bench inference` on the tiny models (2 shared cores, medians of paired runs): input
+ * lookup was neutral on FIM completion (0.98-1.05x, within noise) and 2.9-4.6x faster on an edit that copies
+ * its input; the tiny draft model lost at every fixed length (best 0.90x at one token), because each drafted
+ * token costs ~1.7 ms of calls against 2.5 ms for a target token. So `inputLookup` is the default, and `draft`
+ * adapts its length and switches itself off where it does not pay.
  */
 export const defaultSpeculation: SpeculationMode = "inputLookup";
 

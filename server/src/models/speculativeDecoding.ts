@@ -85,7 +85,7 @@ export class SpeculationTuner {
     // While proposals do not pay, probe with one now and then so that a change (say, the output starts
     // copying the prompt) is noticed. A proposal that costs more than a target token can never pay, whatever
     // the acceptance; it is only re-measured rarely (each probe may make a draft model catch up on the prompt).
-    if (count === 0 && ++this.idleCycles >= (cost >= 1 ? 64 : 8)) {
+    if (count === 0 && ++this.idleCycles >= (cost >= 1 ? 512 : 8)) {
       this.idleCycles = 0;
       return 1;
     }
