@@ -2,9 +2,14 @@
 
 import * as path from "node:path";
 import type { Command } from "commander";
+import { Logger, stderrSink } from "../../base/logger";
 import { runCompletionBench } from "../../bench/completionBench";
+import { runIndexBench } from "../../bench/indexBench";
 import { defaultRetrievalBenchConfig, runRetrievalBench } from "../../bench/retrievalBench";
+import { completionModelOf } from "../../completer/completionModel";
+import { resolveSettings } from "../../config/settings";
 import { findPythonStandardLibrary } from "../../eval/retrievalEval";
+import { type Embedder, ModelEngine, resolveModelsConfig } from "../../models";
 import { createProgressReporter } from "../progressReporter";
 
 export function registerBenchCommand(program: Command): Command {
@@ -52,6 +57,51 @@ export function registerBenchCommand(program: Command): Command {
       progress.stop();
       printResult(result, options.json);
     });
+  bench
+    .command("index")
+    .description("first and unchanged index passes, single-file updates, completion latency while indexing")
+    .argument("[dir]", "a real codebase (default: the system Python's standard library)")
+    .option("--updates <n>", "single-file updates to time", (value) => Number.parseInt(value, 10), 40)
+    .option(
+      "--completions <n>",
+      "completion requests per condition",
+      (value) => Number.parseInt(value, 10),
+      30,
+    )
+    .option("--json", "print one JSON object")
+    .action(
+      async (dir: string | undefined, options: { updates: number; completions: number; json?: boolean }) => {
+        const logger = new Logger("warn");
+        logger.addSink(stderrSink);
+        const settings = resolveSettings({}, (message) => logger.warn(message));
+        const engine = ModelEngine.create(resolveModelsConfig(settings.models), logger);
+        const progress = createProgressReporter();
+        try {
+          let embedder: Embedder | undefined;
+          try {
+            embedder = await engine.embedder();
+          } catch (error) {
+            logger.warn(`indexing without vectors: ${error instanceof Error ? error.message : error}`);
+          }
+          const result = await runIndexBench({
+            cliPath: process.argv[1]!,
+            root: path.resolve(dir ?? findPythonStandardLibrary()),
+            embedder,
+            model: completionModelOf(engine),
+            completer: settings.completion,
+            updates: options.updates,
+            completions: options.completions,
+            logger,
+            onProgress: (done, total, label) => progress.update(done, total, label),
+          });
+          progress.stop();
+          printResult(result, options.json);
+        } finally {
+          progress.stop();
+          await engine.dispose();
+        }
+      },
+    );
   return bench;
 }
 

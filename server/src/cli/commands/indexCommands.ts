@@ -7,7 +7,8 @@ import { Logger, stderrSink } from "../../base/logger";
 import { defaultIndexConfig, defaultSearchCandidates, defaultSearchFusion } from "../../config/indexDefaults";
 import { defaultIndexPath } from "../../index/indexLocation";
 import { IndexSession } from "../../index/indexSession";
-import { type SearchMode, searchIndex } from "../../retrieval/searchIndex";
+import { type Embedder, ModelEngine, resolveModelsConfig } from "../../models";
+import { type QueryEmbedder, type SearchMode, searchIndex } from "../../retrieval/searchIndex";
 import { openIndexDatabase } from "../../store/database";
 import { IndexReader } from "../../store/indexReader";
 import { createProgressReporter } from "../progressReporter";
@@ -15,6 +16,8 @@ import { createProgressReporter } from "../progressReporter";
 interface IndexOptions {
   db?: string;
   json?: boolean;
+  vectors: boolean;
+  embedding?: string;
   exclude?: string[];
   maxFileBytes?: number;
   verbose?: boolean;
@@ -28,6 +31,8 @@ export function registerIndexCommands(program: Command): void {
     .option("--db <file>", "the index database (default: one file per workspace in Hearth's cache folder)")
     .option("--exclude <glob...>", "extra gitignore-style patterns to leave out")
     .option("--max-file-bytes <n>", "skip larger files", (value) => Number.parseInt(value, 10))
+    .option("--embedding <model>", "embedding model: catalog id or .gguf path (default: Hearth's tiny model)")
+    .option("--no-vectors", "full-text and symbols only, no embeddings")
     .option("--json", "print one JSON object")
     .option("--verbose", "log every skipped file")
     .action(async (dir: string, options: IndexOptions) => {
@@ -35,6 +40,18 @@ export function registerIndexCommands(program: Command): void {
       const databasePath = path.resolve(options.db ?? defaultIndexPath(root));
       const logger = new Logger(options.verbose ? "debug" : "warn");
       logger.addSink(stderrSink);
+      const engine = ModelEngine.create(
+        resolveModelsConfig(options.embedding ? { models: { embedding: options.embedding } } : {}),
+        logger,
+      );
+      let embedder: Embedder | undefined;
+      if (options.vectors) {
+        try {
+          embedder = await engine.embedder();
+        } catch (error) {
+          logger.warn(`indexing without vectors: ${error instanceof Error ? error.message : error}`);
+        }
+      }
       const session = new IndexSession({
         root,
         databasePath,
@@ -45,7 +62,7 @@ export function registerIndexCommands(program: Command): void {
             maxFileBytes: options.maxFileBytes ?? defaultIndexConfig.crawl.maxFileBytes,
           },
         },
-        embedder: undefined,
+        embedder,
         logger,
       });
       const progress = createProgressReporter();
@@ -74,7 +91,7 @@ export function registerIndexCommands(program: Command): void {
           chunksPerSecond: round(stats.chunks / seconds),
           embeddedChunks: stats.embeddedChunks,
           pendingEmbeddings: stats.pendingEmbeddings,
-          embeddingModel: null,
+          embeddingModel: embedder?.modelId ?? null,
           dbBytes: databaseBytes(databasePath),
           peakRssMb: round(process.resourceUsage().maxRSS / 1024),
         };
@@ -89,6 +106,7 @@ export function registerIndexCommands(program: Command): void {
       } finally {
         progress.stop();
         session.close();
+        await engine.dispose();
       }
     });
 
@@ -100,16 +118,34 @@ export function registerIndexCommands(program: Command): void {
     .option("--root <dir>", "the workspace whose default index to use", ".")
     .option("-k, --k <n>", "number of hits", (value) => Number.parseInt(value, 10), 10)
     .option("--mode <mode>", "hybrid, lexical or vector", "hybrid")
+    .option(
+      "--embedding <model>",
+      "the embedding model the index was built with (default: Hearth's tiny model)",
+    )
     .option("--json", "print the hits as JSON")
     .action(
       async (
         query: string,
-        options: { db?: string; root: string; k: number; mode: SearchMode; json?: boolean },
+        options: {
+          db?: string;
+          root: string;
+          k: number;
+          mode: SearchMode;
+          embedding?: string;
+          json?: boolean;
+        },
       ) => {
         const databasePath = path.resolve(options.db ?? defaultIndexPath(path.resolve(options.root)));
         const database = openIndexDatabase(databasePath, { readonly: true });
+        const logger = new Logger("warn");
+        logger.addSink(stderrSink);
+        const engine = ModelEngine.create(
+          resolveModelsConfig(options.embedding ? { models: { embedding: options.embedding } } : {}),
+          logger,
+        );
         try {
           const reader = new IndexReader(database);
+          const embedQuery = await queryEmbedder(engine, reader, options.mode, logger);
           const started = performance.now();
           const hits = await searchIndex(
             reader,
@@ -119,7 +155,7 @@ export function registerIndexCommands(program: Command): void {
               candidates: defaultSearchCandidates,
               fusion: { ...defaultSearchFusion, limit: options.k },
             },
-            undefined,
+            embedQuery,
           );
           const milliseconds = round(performance.now() - started);
           if (options.json) {
@@ -140,9 +176,37 @@ export function registerIndexCommands(program: Command): void {
           process.stderr.write(`${hits.length} hits in ${milliseconds} ms\n`);
         } finally {
           database.close();
+          await engine.dispose();
         }
       },
     );
+}
+
+/**
+ * The query embedder, when the index holds vectors from the same model; otherwise the search runs on
+ * full text and symbols, with a warning (vectors from another model would rank nonsense).
+ */
+async function queryEmbedder(
+  engine: ModelEngine,
+  reader: IndexReader,
+  mode: SearchMode,
+  logger: Logger,
+): Promise<QueryEmbedder | undefined> {
+  const space = reader.vectorSpace();
+  if (mode === "lexical" || !space) return undefined;
+  try {
+    const embedder = await engine.embedder();
+    if (embedder.modelId !== space.modelId) {
+      logger.warn(
+        `the index's vectors come from ${space.modelId}, not ${embedder.modelId}; searching without them`,
+      );
+      return undefined;
+    }
+    return async (text, signal) => (await embedder.embedQueries([text], signal))[0]!;
+  } catch (error) {
+    logger.warn(`searching without vectors: ${error instanceof Error ? error.message : error}`);
+    return undefined;
+  }
 }
 
 function databaseBytes(databasePath: string): number {
