@@ -395,6 +395,7 @@ def run(st, args):
     with open(os.path.join(out_dir, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=2, ensure_ascii=False)
         f.write("\n")
+    TR.biome_format(os.path.join(out_dir, "manifest.json"))
     L("wrote manifest.json")
     fh.close()
 

@@ -15,6 +15,7 @@ import gzip
 import json
 import math
 import os
+import subprocess
 import sys
 import time
 
@@ -31,6 +32,7 @@ import pairs as pairs_mod  # noqa: E402
 from model import Config, Llama  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+DEFAULT_WORK = os.path.join(HERE, "work")
 THREADS = 2
 
 CODE = dict(cfg=dict(dim=192, n_layers=4, n_heads=2, n_kv_heads=1, ffn_dim=512, context_length=1024),
@@ -63,7 +65,6 @@ class State:
     def __init__(self, args):
         self.args = args
         os.makedirs(args.work, exist_ok=True)
-        os.makedirs(os.path.join(HERE, "logs"), exist_ok=True)
         nm = os.path.join(REPO, "node_modules")
         lock = os.path.join(HERE, "corpus-lock.json")
         snap = os.path.join(args.work, "corpus-snapshot.json.gz")
@@ -76,6 +77,7 @@ class State:
         else:
             self.train_files, self.held_files = corpus_mod.select(nm)
             corpus_mod.write_lock(lock, self.train_files, self.held_files)
+            biome_format(lock)
             with gzip.open(snap, "wt", encoding="utf-8") as f:
                 json.dump({c["rel"]: c["text"] for c in self.train_files + self.held_files}, f)
         self.fingerprint = corpus_mod.fingerprint(self.train_files)
@@ -97,7 +99,17 @@ class State:
         return os.path.join(self.args.work, name + ".pt")
 
     def logfile(self, name):
-        return open(os.path.join(HERE, "logs", name + ".log"), "a")
+        # logs of the default run go to train/logs/, those of runs with another --work stay there
+        d = os.path.join(HERE, "logs") if os.path.abspath(self.args.work) == DEFAULT_WORK else self.args.work
+        os.makedirs(d, exist_ok=True)
+        return open(os.path.join(d, name + ".log"), "a")
+
+
+def biome_format(*paths):
+    """Formats generated JSON the way the repository's `biome check` expects."""
+    biome = os.path.join(REPO, "node_modules", ".bin", "biome")
+    if os.path.exists(biome):
+        subprocess.run([biome, "format", "--write", *paths], cwd=REPO, check=True, capture_output=True)
 
 
 def make_model(cfg_dict):
@@ -301,7 +313,7 @@ def main():
     ap.add_argument("--all", action="store_true")
     ap.add_argument("--only", default="", help="comma list of code,codefim,draft,embed,eval")
     ap.add_argument("--out", default=os.path.join(REPO, "native-models"))
-    ap.add_argument("--work", default=os.path.join(HERE, "work"))
+    ap.add_argument("--work", default=DEFAULT_WORK)
     ap.add_argument("--relock", action="store_true", help="reselect the corpus and rewrite corpus-lock.json")
     ap.add_argument("--scale", type=float, default=1.0, help="multiply step counts (smoke tests only)")
     args = ap.parse_args()

@@ -125,7 +125,7 @@ test("an indexer killed mid-pass leaves a consistent database, and the next pass
     }
   }
   const databasePath = path.join(mkdtempSync(path.join(tmpdir(), "hearth-db-")), "index.sqlite");
-  const indexer = spawn(process.execPath, [cliPath, "index", root, "--db", databasePath, "--json"], {
+  const indexer = spawn(process.execPath, [cliPath, "index", root, "--db", databasePath, "--no-vectors"], {
     stdio: "ignore",
   });
   // Kill it once some files are in, well before the 1,000 files are done.
@@ -155,9 +155,13 @@ test("an indexer killed mid-pass leaves a consistent database, and the next pass
   assert.equal(chunks, files * 12, "each file's 12 functions are all there");
   database.close();
 
-  const resumed = spawnSync(process.execPath, [cliPath, "index", root, "--db", databasePath, "--json"], {
-    encoding: "utf8",
-  });
+  const resumed = spawnSync(
+    process.execPath,
+    [cliPath, "index", root, "--db", databasePath, "--json", "--no-vectors"],
+    {
+      encoding: "utf8",
+    },
+  );
   assert.equal(resumed.status, 0, resumed.stderr);
   const report = JSON.parse(resumed.stdout) as { files: number; changedFiles: number; chunks: number };
   assert.equal(report.files, 1000);

@@ -73,7 +73,10 @@ describe("native models", () => {
     // SPM models: no middle token, so node-llama-cpp builds <fim_suffix>S<fim_prefix>P (manifest.fimTemplate)
     assert.equal(manifest.fimTemplate.order, "SPM");
     assert.equal(model.tokens.infill.middle ?? null, null);
-    assert.deepEqual(model.tokenize(manifest.tokenizer.nodeAgreement.sample.text), manifest.tokenizer.nodeAgreement.sample.ids);
+    assert.deepEqual(
+      model.tokenize(manifest.tokenizer.nodeAgreement.sample.text),
+      manifest.tokenizer.nodeAgreement.sample.ids,
+    );
   });
 
   test("code: greedy infill reproduces the golden completion", async () => {
@@ -98,28 +101,42 @@ describe("native models", () => {
     const code = await load("code");
     const sample = "const answer = compute(\"\\t\", 42);\n\tif (x) {\n  return 'ü→✓';\n}\n";
     assert.deepEqual(draft.tokenize(sample), code.tokenize(sample));
-    assert.deepEqual(draft.tokenize(manifest.tokenizer.nodeAgreement.sample.text), manifest.tokenizer.nodeAgreement.sample.ids);
+    assert.deepEqual(
+      draft.tokenize(manifest.tokenizer.nodeAgreement.sample.text),
+      manifest.tokenizer.nodeAgreement.sample.ids,
+    );
     assert.deepEqual(draft.tokens.infill.prefix, code.tokens.infill.prefix);
     assert.deepEqual(draft.tokens.infill.suffix, code.tokens.infill.suffix);
-    assert.equal(draft.fileInfo.metadata.tokenizer.ggml.tokens.length, code.fileInfo.metadata.tokenizer.ggml.tokens.length);
+    assert.equal(
+      draft.fileInfo.metadata.tokenizer.ggml.tokens.length,
+      code.fileInfo.metadata.tokenizer.ggml.tokens.length,
+    );
     assert.ok(manifest.models.code.parameters >= 8 * manifest.models.draft.parameters);
   });
 
   test("embed: vectors have the recorded size and rank the matching code first", async () => {
     const model = await load("embed");
     const golden = manifest.goldenEmbedding;
-    const context = await model.createEmbeddingContext({ contextSize: golden.contextSize, batchSize: golden.contextSize, threads });
+    const context = await model.createEmbeddingContext({
+      contextSize: golden.contextSize,
+      batchSize: golden.contextSize,
+      threads,
+    });
     try {
       const v = (await context.getEmbeddingFor(golden.text)).vector;
       assert.equal(v.length, manifest.models.embed.embeddingDimension);
       assert.equal(v.length, golden.dimension);
-      for (let i = 0; i < 4; i++) assert.ok(Math.abs(v[i] - golden.first4[i]) <= 2e-3, `dim ${i}: ${v[i]} vs ${golden.first4[i]}`);
+      for (let i = 0; i < 4; i++)
+        assert.ok(Math.abs(v[i] - golden.first4[i]) <= 2e-3, `dim ${i}: ${v[i]} vs ${golden.first4[i]}`);
 
       const { query, positive, negative } = golden.retrievalCheck;
       const eq = (await context.getEmbeddingFor(query)).vector;
       const ep = (await context.getEmbeddingFor(positive)).vector;
       const en = (await context.getEmbeddingFor(negative)).vector;
-      assert.ok(cosine(eq, ep) > cosine(eq, en), `query closer to other code (${cosine(eq, ep)} <= ${cosine(eq, en)})`);
+      assert.ok(
+        cosine(eq, ep) > cosine(eq, en),
+        `query closer to other code (${cosine(eq, ep)} <= ${cosine(eq, en)})`,
+      );
 
       // texts of at least 512 tokens must embed (the context is larger than the input)
       const long = "x = compute(value)\n".repeat(40);

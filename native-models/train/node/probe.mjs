@@ -19,7 +19,11 @@ out.embeddingVectorSize = model.embeddingVectorSize;
 for (const s of job.tokenize ?? []) out.tokenize.push(Array.from(model.tokenize(s)));
 out.detokenize = (job.detokenize ?? []).map((ids) => model.detokenize(ids));
 if ((job.greedy ?? []).length || (job.infill ?? []).length) {
-  const ctx = await model.createContext({ contextSize: job.contextSize ?? 1024, threads, batchSize: job.contextSize ?? 1024 });
+  const ctx = await model.createContext({
+    contextSize: job.contextSize ?? 1024,
+    threads,
+    batchSize: job.contextSize ?? 1024,
+  });
   const seq = ctx.getSequence();
   for (const g of job.greedy ?? []) {
     await seq.clearHistory();
@@ -36,7 +40,10 @@ if ((job.greedy ?? []).length || (job.infill ?? []).length) {
     out.infillSupported = comp.infillSupported;
     const t0 = Date.now();
     for (const f of job.infill) {
-      const text = await comp.generateInfillCompletion(f.prefix, f.suffix, { maxTokens: f.maxTokens, temperature: 0 });
+      const text = await comp.generateInfillCompletion(f.prefix, f.suffix, {
+        maxTokens: f.maxTokens,
+        temperature: 0,
+      });
       out.infill.push(text);
     }
     out.infillMs = Date.now() - t0;
@@ -44,7 +51,11 @@ if ((job.greedy ?? []).length || (job.infill ?? []).length) {
   await ctx.dispose();
 }
 if ((job.embed ?? []).length) {
-  const ectx = await model.createEmbeddingContext({ contextSize: job.embedContextSize ?? 1024, threads, batchSize: job.embedContextSize ?? 1024 });
+  const ectx = await model.createEmbeddingContext({
+    contextSize: job.embedContextSize ?? 1024,
+    threads,
+    batchSize: job.embedContextSize ?? 1024,
+  });
   for (const s of job.embed) out.embed.push(Array.from((await ectx.getEmbeddingFor(s)).vector));
   await ectx.dispose();
 }
@@ -52,15 +63,25 @@ if (job.speculative) {
   // job.speculative: {draft, infill:[{prefix,suffix,maxTokens}], minTokens, maxTokens}
   const sp = job.speculative;
   const draft = await llama.loadModel({ modelPath: sp.draft });
-  const dctx = await draft.createContext({ contextSize: job.contextSize ?? 1024, threads, batchSize: job.contextSize ?? 1024 });
-  const ctx = await model.createContext({ contextSize: job.contextSize ?? 1024, threads, batchSize: job.contextSize ?? 1024 });
+  const dctx = await draft.createContext({
+    contextSize: job.contextSize ?? 1024,
+    threads,
+    batchSize: job.contextSize ?? 1024,
+  });
+  const ctx = await model.createContext({
+    contextSize: job.contextSize ?? 1024,
+    threads,
+    batchSize: job.contextSize ?? 1024,
+  });
   const runAll = async (seq) => {
     const comp = new LlamaCompletion({ contextSequence: seq });
     const texts = [];
     const t0 = Date.now();
     for (const f of sp.infill) {
       await seq.clearHistory();
-      texts.push(await comp.generateInfillCompletion(f.prefix, f.suffix, { maxTokens: f.maxTokens, temperature: 0 }));
+      texts.push(
+        await comp.generateInfillCompletion(f.prefix, f.suffix, { maxTokens: f.maxTokens, temperature: 0 }),
+      );
     }
     return { texts, ms: Date.now() - t0 };
   };

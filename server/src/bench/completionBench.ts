@@ -77,6 +77,7 @@ export async function runCompletionBench(options: CompletionBenchOptions) {
       modelCalls: counters.modelCalls,
       promptReuseRatio: ratio(counters.reusedPromptTokens, counters.promptTokens),
       cancelledGenerations: counters.cancelledGenerations,
+      supersededRequests: counters.supersededRequests,
       p50MsNoReuse: percentile(withoutReuse.latenciesMs, 0.5),
       p90MsNoReuse: percentile(withoutReuse.latenciesMs, 0.9),
       p99MsNoReuse: percentile(withoutReuse.latenciesMs, 0.99),

@@ -104,6 +104,8 @@ export interface CompleterStats {
   cacheAnswers: number;
   inFlightAnswers: number;
   modelCalls: number;
+  /** Requests a newer keystroke made stale, during the debounce or the generation. */
+  supersededRequests: number;
   cancelledGenerations: number;
   promptTokens: number;
   reusedPromptTokens: number;
@@ -119,6 +121,7 @@ export class InlineCompleter {
     cacheAnswers: 0,
     inFlightAnswers: 0,
     modelCalls: 0,
+    supersededRequests: 0,
     cancelledGenerations: 0,
     promptTokens: 0,
     reusedPromptTokens: 0,
@@ -212,7 +215,11 @@ export class InlineCompleter {
     if (request.trigger === "automatic" && this.config.debounce) {
       await abortableDelay(this.debounce.delay(), signal);
     }
-    if (signal.aborted) return null;
+    if (signal.aborted) {
+      // A newer keystroke arrived during the debounce: this request never reaches the model.
+      this.counters.supersededRequests++;
+      return null;
+    }
 
     const controller = new AbortController();
     const onAbort = () => controller.abort();
@@ -281,6 +288,7 @@ export class InlineCompleter {
       this.counters.reusedPromptTokens += result.metrics.reusedPromptTokens;
       this.debounce.modelLatency(result.metrics.totalMs);
       if (result.metrics.stopReason === "aborted") {
+        this.counters.supersededRequests++;
         this.counters.cancelledGenerations++;
         return null;
       }
@@ -303,6 +311,7 @@ export class InlineCompleter {
       };
     } catch (error) {
       if (signal.aborted) {
+        this.counters.supersededRequests++;
         this.counters.cancelledGenerations++;
         return null;
       }

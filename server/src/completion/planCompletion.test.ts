@@ -44,13 +44,7 @@ test("the plan holds the prompt, the decision and the limits for a blank line in
     "<fim_suffix>\n}\n<fim_prefix>export function sum(xs: number[]) {}\n<file_sep>import { sum } from './sum';\n\n" +
       "function total(xs: number[]) {\n  ",
   );
-  assert.deepEqual(result.prompt.stop, [
-    "</s>",
-    "<file_sep>",
-    "<fim_prefix>",
-    "<fim_suffix>",
-    "<pad>",
-  ]);
+  assert.deepEqual(result.prompt.stop, ["</s>", "<file_sep>", "<fim_prefix>", "<fim_suffix>", "<pad>"]);
   assert.deepEqual(result.filter.stop, result.prompt.stop);
   assert.equal(result.filter.multiline, true);
 });

@@ -123,6 +123,9 @@ export interface CompletionStatus {
   /** Answered by joining a generation already running for a shorter prefix. */
   inFlightAnswers: number;
   modelCalls: number;
+  /** Requests made stale by a newer keystroke, during the debounce or the generation. */
+  supersededRequests: number;
+  /** Generations stopped part-way because their request went stale. */
   cancelledGenerations: number;
   promptTokens: number;
   reusedPromptTokens: number;
