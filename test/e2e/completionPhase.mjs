@@ -8,21 +8,11 @@
 
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { inlineOnlyEditorSettings, openWorkspaceFile, runPaletteCommand, stepRunner } from "./workbench.mjs";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const settings = {
-  "editor.quickSuggestions": { other: "off", comments: "off", strings: "off" },
-  "editor.suggestOnTriggerCharacters": false,
-  "editor.wordBasedSuggestions": "off",
-  "editor.parameterHints.enabled": false,
-  "editor.autoClosingBrackets": "never",
-  "editor.autoClosingQuotes": "never",
-  "editor.autoIndent": "none",
-  "editor.inlineSuggest.enabled": true,
-  "files.autoSave": "off",
-  "hearth.index.enabled": false,
-};
+const settings = { ...inlineOnlyEditorSettings, "editor.autoIndent": "none" };
 
 export async function completionPhase({ browser, base, workspace, outDir, record, log }) {
   const root = join(dirname(workspace), "completion-workspace");
@@ -44,50 +34,12 @@ export async function completionPhase({ browser, base, workspace, outDir, record
     )
       .join("")
       .replace(/\u00a0/g, " ");
-  let failed = false;
-  const step = async (name, fn) => {
-    if (failed) {
-      record("C", name, false, "skipped after an earlier failure", 0);
-      return undefined;
-    }
-    const start = Date.now();
-    try {
-      const value = await fn();
-      record("C", name, true, undefined, Date.now() - start);
-      return value;
-    } catch (error) {
-      failed = true;
-      record("C", name, false, error.message, Date.now() - start);
-      await page.screenshot({ path: join(outDir, "completion-failure.png") }).catch(() => {});
-      return undefined;
-    }
-  };
+  const step = stepRunner({ phase: "C", page, outDir, record, failureShot: "completion-failure" });
 
   log("phase C: inline completion in a real Python file, typed in the browser");
-  await step("workbench opens pkg/geometry.py with Hearth running", async () => {
-    await page.goto(`${base}/?folder=${encodeURIComponent(root)}`, { timeout: 60_000 });
-    await page
-      .locator(".part.statusbar .statusbar-item", { hasText: "Hearth" })
-      .first()
-      .waitFor({ timeout: 60_000 });
-    await page
-      .locator(".monaco-workbench")
-      .click({ position: { x: 700, y: 400 } })
-      .catch(() => {});
-    await page.keyboard.press("Control+P");
-    await page.locator(".quick-input-widget").waitFor({ state: "visible", timeout: 10_000 });
-    await page.keyboard.type("geometry.py", { delay: 20 });
-    await page
-      .locator(".quick-input-widget .monaco-list-row", { hasText: "geometry.py" })
-      .first()
-      .waitFor({ timeout: 10_000 });
-    await page.keyboard.press("Enter");
-    await page
-      .locator(".monaco-editor .view-lines", { hasText: "distance" })
-      .first()
-      .waitFor({ timeout: 15_000 });
-    await page.locator(".monaco-editor .view-lines").first().click();
-  });
+  await step("workbench opens pkg/geometry.py with Hearth running", () =>
+    openWorkspaceFile(page, { base, root, fileName: "geometry.py", visibleText: "distance" }),
+  );
 
   let typed = "";
   let suggestion = "";
@@ -183,14 +135,7 @@ export async function completionPhase({ browser, base, workspace, outDir, record
 /** The server's count of requests made stale by newer keystrokes, read from "Hearth: Show Status". */
 async function supersededRequests(page) {
   await page.keyboard.press("Escape");
-  await page.keyboard.press("F1");
-  await page.locator(".quick-input-widget").waitFor({ state: "visible", timeout: 10_000 });
-  await page.keyboard.type("Hearth: Show Status", { delay: 10 });
-  await page
-    .locator(".quick-input-widget .monaco-list-row", { hasText: "Show Status" })
-    .first()
-    .waitFor({ timeout: 10_000 });
-  await page.keyboard.press("Enter");
+  await runPaletteCommand(page, "Hearth: Show Status", "Show Status");
   const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "cancelled" }).last();
   await toast.waitFor({ timeout: 15_000 });
   const text = (await toast.textContent()) ?? "";

@@ -13,6 +13,7 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { inlineOnlyEditorSettings, openWorkspaceFile, runPaletteCommand, stepRunner } from "./workbench.mjs";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -39,16 +40,7 @@ def perimeter(width, height):
 `;
 
 const settings = {
-  // Only Hearth's inline suggestions: no suggest widget, parameter hints or auto-closing to interfere with keys.
-  "editor.quickSuggestions": { other: "off", comments: "off", strings: "off" },
-  "editor.suggestOnTriggerCharacters": false,
-  "editor.wordBasedSuggestions": "off",
-  "editor.parameterHints.enabled": false,
-  "editor.autoClosingBrackets": "never",
-  "editor.autoClosingQuotes": "never",
-  "editor.inlineSuggest.enabled": true,
-  "files.autoSave": "off",
-  "hearth.index.enabled": false,
+  ...inlineOnlyEditorSettings,
   // Test-only: 30 s, 2, 5 and 10 min become 0.3, 1.2, 3 and 6 s (ignored outside tests).
   "hearth.test.feedbackClockFactor": 0.01,
 };
@@ -64,24 +56,7 @@ export async function feedbackPhase({ browser, base, workspace, extDir, outDir, 
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   const ghost = page.locator(".monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text").first();
-  let failed = false;
-  const step = async (name, fn) => {
-    if (failed) {
-      record("F", name, false, "skipped after an earlier failure", 0);
-      return undefined;
-    }
-    const start = Date.now();
-    try {
-      const value = await fn();
-      record("F", name, true, undefined, Date.now() - start);
-      return value;
-    } catch (error) {
-      failed = true;
-      record("F", name, false, error.message, Date.now() - start);
-      await page.screenshot({ path: join(outDir, "feedback-failure.png") }).catch(() => {});
-      return undefined;
-    }
-  };
+  const step = stepRunner({ phase: "F", page, outDir, record, failureShot: "feedback-failure" });
 
   /**
    * Opens a new line at the end of the file, types `text`, asks for a suggestion and returns its ghost text;
@@ -129,30 +104,9 @@ export async function feedbackPhase({ browser, base, workspace, extDir, outDir, 
     if (!result.completion)
       throw new Error(`the completion model gave no suggestion: ${JSON.stringify(result)}`);
   });
-  await step("workbench opens shapes.py with Hearth running", async () => {
-    await page.goto(`${base}/?folder=${encodeURIComponent(root)}`, { timeout: 60_000 });
-    await page
-      .locator(".part.statusbar .statusbar-item", { hasText: "Hearth" })
-      .first()
-      .waitFor({ timeout: 60_000 });
-    await page
-      .locator(".monaco-workbench")
-      .click({ position: { x: 700, y: 400 } })
-      .catch(() => {});
-    await page.keyboard.press("Control+P");
-    await page.locator(".quick-input-widget").waitFor({ state: "visible", timeout: 10_000 });
-    await page.keyboard.type("shapes.py", { delay: 20 });
-    await page
-      .locator(".quick-input-widget .monaco-list-row", { hasText: "shapes.py" })
-      .first()
-      .waitFor({ timeout: 10_000 });
-    await page.keyboard.press("Enter");
-    await page
-      .locator(".monaco-editor .view-lines", { hasText: "perimeter" })
-      .first()
-      .waitFor({ timeout: 15_000 });
-    await page.locator(".monaco-editor .view-lines").first().click();
-  });
+  await step("workbench opens shapes.py with Hearth running", () =>
+    openWorkspaceFile(page, { base, root, fileName: "shapes.py", visibleText: "perimeter" }),
+  );
 
   await step("show then Tab: the suggestion is inserted", async () => {
     const text = await showSuggestion("def volume(width, height, depth):\n");
@@ -191,14 +145,7 @@ export async function feedbackPhase({ browser, base, workspace, extDir, outDir, 
   await step("survival checkpoints pass on the test clock", () => sleep(9_000));
 
   await step('"Hearth: Show Feedback Dashboard" draws its charts', async () => {
-    await page.keyboard.press("F1");
-    await page.locator(".quick-input-widget").waitFor({ state: "visible", timeout: 10_000 });
-    await page.keyboard.type("Hearth: Show Feedback Dashboard", { delay: 20 });
-    await page
-      .locator(".quick-input-widget .monaco-list-row", { hasText: "Show Feedback Dashboard" })
-      .first()
-      .waitFor({ timeout: 15_000 });
-    await page.keyboard.press("Enter");
+    await runPaletteCommand(page, "Hearth: Show Feedback Dashboard", "Show Feedback Dashboard");
     await waitFor("the dashboard's charts", 30_000, async () => {
       for (const frame of page.frames()) {
         const ready = await frame.evaluate(() => document.body?.dataset.chartsReady).catch(() => undefined);

@@ -33,6 +33,7 @@ import type {
   InfillTokens,
   SpeculationMode,
 } from "../models";
+import type { CompletionStatus } from "../protocol";
 
 /** The part of `ModelEngine` the completer needs (a narrow seam, so tests can count calls). */
 export interface CompletionModel {
@@ -99,17 +100,8 @@ interface InFlight {
   result: Promise<CompletionAnswer | null>;
 }
 
-export interface CompleterStats {
-  requests: number;
-  cacheAnswers: number;
-  inFlightAnswers: number;
-  modelCalls: number;
-  /** Requests a newer keystroke made stale, during the debounce or the generation. */
-  supersededRequests: number;
-  cancelledGenerations: number;
-  promptTokens: number;
-  reusedPromptTokens: number;
-}
+/** The counters `hearth/status` reports (`CompletionStatus`); the benchmarks read them. */
+export type CompleterStats = CompletionStatus;
 
 export class InlineCompleter {
   private readonly cache = new CompletionCache();

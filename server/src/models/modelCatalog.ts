@@ -4,9 +4,10 @@
  * can see and edit it next to the bundled tiny models.
  */
 
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { findFolderUpwards } from "../base/findFolderUpwards";
 import type { ModelRole } from "../protocol";
 import { ModelCatalogError } from "./modelErrors";
 
@@ -59,12 +60,9 @@ export function findNativeModelsDirectory(): string {
 
 function searchUpwards(): string {
   const start = path.dirname(fileURLToPath(import.meta.url));
-  for (let directory = start; ; directory = path.dirname(directory)) {
-    const candidate = path.join(directory, "native-models");
-    if (existsSync(path.join(candidate, "catalog.json"))) return candidate;
-    if (path.dirname(directory) === directory) break;
-  }
-  throw new ModelCatalogError(`no native-models/catalog.json in ${start} or any folder above it`);
+  const found = findFolderUpwards(start, "native-models", "catalog.json");
+  if (!found) throw new ModelCatalogError(`no native-models/catalog.json in ${start} or any folder above it`);
+  return found;
 }
 
 export function loadModelCatalog(

@@ -4,18 +4,22 @@
  */
 
 import { mkdirSync, renameSync } from "node:fs";
-import { createRequire } from "node:module";
 import * as path from "node:path";
-import type BetterSqlite3 from "better-sqlite3";
 import { migrations } from "./migrations";
+import { type Database, isDamagedDatabase, openReader, openWriter, type SqliteFileKind } from "./sqliteFile";
 
-const require = createRequire(import.meta.url);
-
-export type Database = BetterSqlite3.Database;
+export type { Database };
 
 export class IndexDatabaseError extends Error {
   override name = "IndexDatabaseError";
 }
+
+const indexFile: SqliteFileKind = {
+  label: "the index",
+  migrations,
+  vectors: true,
+  error: (message) => new IndexDatabaseError(message),
+};
 
 export interface OpenDatabaseOptions {
   readonly: boolean;
@@ -24,73 +28,16 @@ export interface OpenDatabaseOptions {
 }
 
 export function openIndexDatabase(file: string, options: OpenDatabaseOptions): Database {
-  if (options.readonly) return openReader(file);
+  if (options.readonly) return openReader(file, indexFile);
   mkdirSync(path.dirname(file), { recursive: true });
   try {
-    return openWriter(file);
+    return openWriter(file, indexFile);
   } catch (error) {
     if (!isDamagedDatabase(error)) throw error;
     // The index is derived data: a damaged file is kept for inspection and rebuilt from the workspace.
     const movedTo = `${file}.damaged-${Date.now()}`;
     renameSync(file, movedTo);
     options.onRecreated?.(movedTo, (error as Error).message);
-    return openWriter(file);
+    return openWriter(file, indexFile);
   }
-}
-
-function loadDriver(): typeof BetterSqlite3 {
-  return require("better-sqlite3");
-}
-
-function openWriter(file: string): Database {
-  const database = new (loadDriver())(file, { timeout: 5_000 });
-  try {
-    require("sqlite-vec").load(database);
-    database.pragma("journal_mode = WAL");
-    database.pragma("synchronous = NORMAL");
-    database.pragma("foreign_keys = ON");
-    migrate(database);
-    return database;
-  } catch (error) {
-    database.close();
-    throw error;
-  }
-}
-
-function openReader(file: string): Database {
-  let database: Database;
-  try {
-    database = new (loadDriver())(file, { readonly: true, fileMustExist: true, timeout: 5_000 });
-  } catch (error) {
-    throw new IndexDatabaseError(`cannot open the index ${file}: ${(error as Error).message}`);
-  }
-  require("sqlite-vec").load(database);
-  const version = database.pragma("user_version", { simple: true }) as number;
-  if (version !== migrations.length) {
-    database.close();
-    throw new IndexDatabaseError(
-      `the index ${file} has schema version ${version}, this Hearth reads version ${migrations.length}; re-run indexing`,
-    );
-  }
-  return database;
-}
-
-function migrate(database: Database): void {
-  const version = database.pragma("user_version", { simple: true }) as number;
-  if (version > migrations.length) {
-    throw new IndexDatabaseError(
-      `the index was written by a newer Hearth (schema ${version}, this one knows ${migrations.length})`,
-    );
-  }
-  for (let next = version; next < migrations.length; next++) {
-    database.transaction(() => {
-      migrations[next]!(database);
-      database.pragma(`user_version = ${next + 1}`);
-    })();
-  }
-}
-
-function isDamagedDatabase(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT";
 }

@@ -9,15 +9,18 @@
  */
 
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import * as path from "node:path";
-import type BetterSqlite3 from "better-sqlite3";
 import type { FeedbackEvent, SurvivalCheckpoint } from "../protocol";
 import { survivalCheckpoints } from "../protocol";
-import type { Database } from "./database";
 import { feedbackMigrations } from "./feedbackMigrations";
+import { type Database, isDamagedDatabase, openReader, openWriter, type SqliteFileKind } from "./sqliteFile";
 
-const require = createRequire(import.meta.url);
+const feedbackFile: SqliteFileKind = {
+  label: "the feedback database",
+  migrations: feedbackMigrations,
+  vectors: false,
+  error: (message) => new FeedbackDatabaseError(message),
+};
 
 export class FeedbackDatabaseError extends Error {
   override name = "FeedbackDatabaseError";
@@ -87,17 +90,16 @@ export class FeedbackStore {
   ) {}
 
   static open(file: string, options: OpenFeedbackOptions): FeedbackStore {
-    if (options.readonly) return new FeedbackStore(file, openReader(file), true);
+    if (options.readonly) return new FeedbackStore(file, openReader(file, feedbackFile), true);
     mkdirSync(path.dirname(file), { recursive: true });
     try {
-      return new FeedbackStore(file, openWriter(file), false);
+      return new FeedbackStore(file, openWriter(file, feedbackFile), false);
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code !== "SQLITE_NOTADB" && code !== "SQLITE_CORRUPT") throw error;
+      if (!isDamagedDatabase(error)) throw error;
       const movedTo = `${file}.damaged-${Date.now()}`;
       renameSync(file, movedTo);
       options.onRecreated?.(movedTo, (error as Error).message);
-      return new FeedbackStore(file, openWriter(file), false);
+      return new FeedbackStore(file, openWriter(file, feedbackFile), false);
     }
   }
 
@@ -390,56 +392,4 @@ function toSuggestionRow(row: Record<string, unknown>): SuggestionRow {
     partialAccepts: Number(row.partial_accepts),
     survival,
   };
-}
-
-function loadDriver(): typeof BetterSqlite3 {
-  return require("better-sqlite3");
-}
-
-function openWriter(file: string): Database {
-  const database = new (loadDriver())(file, { timeout: 5_000 });
-  try {
-    database.pragma("journal_mode = WAL");
-    database.pragma("synchronous = NORMAL");
-    database.pragma("foreign_keys = ON");
-    migrate(database, file);
-    return database;
-  } catch (error) {
-    database.close();
-    throw error;
-  }
-}
-
-function openReader(file: string): Database {
-  let database: Database;
-  try {
-    database = new (loadDriver())(file, { readonly: true, fileMustExist: true, timeout: 5_000 });
-  } catch (error) {
-    throw new FeedbackDatabaseError(`cannot open the feedback database ${file}: ${(error as Error).message}`);
-  }
-  const version = database.pragma("user_version", { simple: true }) as number;
-  if (version !== feedbackMigrations.length) {
-    database.close();
-    throw new FeedbackDatabaseError(
-      version > feedbackMigrations.length
-        ? `the feedback database ${file} was written by a newer Hearth (schema ${version}, this one reads ${feedbackMigrations.length})`
-        : `the feedback database ${file} has schema version ${version}; open it once for writing to upgrade it`,
-    );
-  }
-  return database;
-}
-
-function migrate(database: Database, file: string): void {
-  const version = database.pragma("user_version", { simple: true }) as number;
-  if (version > feedbackMigrations.length) {
-    throw new FeedbackDatabaseError(
-      `the feedback database ${file} was written by a newer Hearth (schema ${version}, this one knows ${feedbackMigrations.length})`,
-    );
-  }
-  for (let next = version; next < feedbackMigrations.length; next++) {
-    database.transaction(() => {
-      feedbackMigrations[next]!(database);
-      database.pragma(`user_version = ${next + 1}`);
-    })();
-  }
 }

@@ -5,9 +5,10 @@
  * by walking up from this module, which works from the sources, from `out/cli/hearth.mjs` and from bundled tests.
  */
 
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { findFolderUpwards } from "../base/findFolderUpwards";
 import type { QueryKind } from "./syntaxTree";
 
 export class GrammarsNotFoundError extends Error {
@@ -24,12 +25,9 @@ export function findGrammarsDirectory(): string {
 
 function searchUpwards(): string {
   const start = path.dirname(fileURLToPath(import.meta.url));
-  for (let directory = start; ; directory = path.dirname(directory)) {
-    const candidate = path.join(directory, "grammars");
-    if (existsSync(path.join(candidate, "manifest.json"))) return candidate;
-    if (path.dirname(directory) === directory) break;
-  }
-  throw new GrammarsNotFoundError(`no grammars/manifest.json in ${start} or any folder above it`);
+  const found = findFolderUpwards(start, "grammars", "manifest.json");
+  if (!found) throw new GrammarsNotFoundError(`no grammars/manifest.json in ${start} or any folder above it`);
+  return found;
 }
 
 export function readQuerySource(folder: string, kind: QueryKind, grammarsDirectory?: string): string {

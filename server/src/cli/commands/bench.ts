@@ -2,14 +2,13 @@
 
 import * as path from "node:path";
 import type { Command } from "commander";
-import { Logger, stderrSink } from "../../base/logger";
 import { runCompletionBench } from "../../bench/completionBench";
 import { runIndexBench } from "../../bench/indexBench";
 import { defaultRetrievalBenchConfig, runRetrievalBench } from "../../bench/retrievalBench";
 import { completionModelOf } from "../../completer/completionModel";
 import { resolveSettings } from "../../config/settings";
 import { findPythonStandardLibrary } from "../../eval/retrievalEval";
-import { type Embedder, ModelEngine, resolveModelsConfig } from "../../models";
+import { createCliEngine, optionalEmbedder, stderrLogger } from "../cliEngine";
 import { createProgressReporter } from "../progressReporter";
 
 export function registerBenchCommand(program: Command): Command {
@@ -71,18 +70,12 @@ export function registerBenchCommand(program: Command): Command {
     .option("--json", "print one JSON object")
     .action(
       async (dir: string | undefined, options: { updates: number; completions: number; json?: boolean }) => {
-        const logger = new Logger("warn");
-        logger.addSink(stderrSink);
+        const logger = stderrLogger();
         const settings = resolveSettings({}, (message) => logger.warn(message));
-        const engine = ModelEngine.create(resolveModelsConfig(settings.models), logger);
+        const engine = createCliEngine(settings.models, logger);
         const progress = createProgressReporter();
         try {
-          let embedder: Embedder | undefined;
-          try {
-            embedder = await engine.embedder();
-          } catch (error) {
-            logger.warn(`indexing without vectors: ${error instanceof Error ? error.message : error}`);
-          }
+          const embedder = await optionalEmbedder(engine, logger, "indexing without vectors");
           const result = await runIndexBench({
             cliPath: process.argv[1]!,
             root: path.resolve(dir ?? findPythonStandardLibrary()),

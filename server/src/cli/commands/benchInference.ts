@@ -6,7 +6,7 @@
 
 import * as os from "node:os";
 import type { Command } from "commander";
-import { Logger, stderrSink } from "../../base/logger";
+import type { Logger } from "../../base/logger";
 import {
   type BenchmarkOptions,
   benchmarkSuite,
@@ -16,6 +16,7 @@ import {
   resolveModelsConfig,
   type SuiteFigures,
 } from "../../models";
+import { stderrLogger } from "../cliEngine";
 import { addModelFlags, type ModelFlags, settingsFromFlags } from "./models";
 
 /** The best fixed draft setting on the tiny models (see the sweep): up to 4 tokens, stopping below 40% confidence. */
@@ -47,8 +48,7 @@ export function registerBenchInferenceCommand(program: Command): void {
 }
 
 export async function runInferenceBenchmark(flags: BenchFlags) {
-  const logger = new Logger("warn");
-  logger.addSink(stderrSink);
+  const logger = stderrLogger();
   const options: BenchmarkOptions = {
     runs: Math.max(1, Number(flags.runs) || 5),
     maxTokens: Math.max(8, Number(flags.maxTokens) || 64),

@@ -4,7 +4,6 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
-import { Logger, stderrSink } from "../../base/logger";
 import { completionModelOf } from "../../completer/completionModel";
 import { InlineCompleter } from "../../completer/inlineCompleter";
 import { explainCompletionPlan, finalizeWithTrace } from "../../completion";
@@ -12,11 +11,11 @@ import { defaultSearchCandidates, defaultSearchFusion } from "../../config/index
 import { resolveSettings } from "../../config/settings";
 import { RetrievedSnippets } from "../../context/retrievedSnippets";
 import { defaultIndexPath } from "../../index/indexLocation";
-import { ModelEngine, resolveModelsConfig } from "../../models";
 import { searchIndex } from "../../retrieval/searchIndex";
 import { openIndexDatabase } from "../../store/database";
 import { IndexReader } from "../../store/indexReader";
 import { languageForPath } from "../../syntax";
+import { createCliEngine, stderrLogger } from "../cliEngine";
 
 interface CompleteOptions {
   json?: boolean;
@@ -49,14 +48,13 @@ export function registerCompleteCommand(program: Command): void {
       const text = readFileSync(absolute, "utf8");
       const offset = offsetOf(text, Number(line) - 1, Number(column) - 1);
       const root = path.resolve(options.root);
-      const logger = new Logger("warn");
-      logger.addSink(stderrSink);
+      const logger = stderrLogger();
 
       const settings = resolveSettings(
         { models: options.model ? { completion: options.model } : {} },
         (message) => logger.warn(message),
       );
-      const engine = ModelEngine.create(resolveModelsConfig(settings.models), logger);
+      const engine = createCliEngine(settings.models, logger);
       const databasePath = options.db ?? defaultIndexPath(root);
       const database =
         options.context && existsSync(databasePath)

@@ -2,13 +2,12 @@
 
 import * as path from "node:path";
 import type { Command } from "commander";
-import { Logger, stderrSink } from "../../base/logger";
 import { completionModelOf } from "../../completer/completionModel";
 import { resolveSettings } from "../../config/settings";
 import { runCompletionEval } from "../../eval/completionEval";
 import { EvalCorpusError, findPythonStandardLibrary, runRetrievalEval } from "../../eval/retrievalEval";
 import { defaultIndexPath, hearthCacheFolder } from "../../index/indexLocation";
-import { type Embedder, ModelEngine, resolveModelsConfig } from "../../models";
+import { createCliEngine, optionalEmbedder, stderrLogger } from "../cliEngine";
 import { createProgressReporter } from "../progressReporter";
 import { printResult } from "./bench";
 
@@ -32,8 +31,7 @@ export function registerEvalCommand(program: Command): Command {
         vectors: boolean;
         json?: boolean;
       }) => {
-        const logger = new Logger("warn");
-        logger.addSink(stderrSink);
+        const logger = stderrLogger();
         let corpusRoot: string;
         try {
           corpusRoot = path.resolve(options.corpus ?? findPythonStandardLibrary());
@@ -43,20 +41,13 @@ export function registerEvalCommand(program: Command): Command {
           process.exitCode = 2;
           return;
         }
-        const engine = ModelEngine.create(
-          resolveModelsConfig(options.embedding ? { models: { embedding: options.embedding } } : {}),
+        const engine = createCliEngine(
+          options.embedding ? { models: { embedding: options.embedding } } : {},
           logger,
         );
-        let embedder: Embedder | undefined;
-        if (options.vectors) {
-          try {
-            embedder = await engine.embedder();
-          } catch (error) {
-            logger.warn(
-              `no embedding model, so lexical retrieval only: ${error instanceof Error ? error.message : error}`,
-            );
-          }
-        }
+        const embedder = options.vectors
+          ? await optionalEmbedder(engine, logger, "no embedding model, so lexical retrieval only")
+          : undefined;
         const progress = createProgressReporter();
         try {
           const result = await runRetrievalEval({
@@ -106,21 +97,13 @@ export function registerEvalCommand(program: Command): Command {
         options: { files: number; seed: number; model?: string; db?: string; json?: boolean },
       ) => {
         const root = path.resolve(dir);
-        const logger = new Logger("warn");
-        logger.addSink(stderrSink);
+        const logger = stderrLogger();
         const settings = resolveSettings(
           options.model ? { models: { completion: options.model } } : {},
           (message) => logger.warn(message),
         );
-        const engine = ModelEngine.create(resolveModelsConfig(settings.models), logger);
-        let embedder: Embedder | undefined;
-        try {
-          embedder = await engine.embedder();
-        } catch (error) {
-          logger.warn(
-            `cross-file context without vectors: ${error instanceof Error ? error.message : error}`,
-          );
-        }
+        const engine = createCliEngine(settings.models, logger);
+        const embedder = await optionalEmbedder(engine, logger, "cross-file context without vectors");
         const progress = createProgressReporter();
         try {
           const result = await runCompletionEval({

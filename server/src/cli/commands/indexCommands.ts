@@ -3,14 +3,15 @@
 import { statSync } from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
-import { Logger, stderrSink } from "../../base/logger";
+import type { Logger } from "../../base/logger";
 import { defaultIndexConfig, defaultSearchCandidates, defaultSearchFusion } from "../../config/indexDefaults";
 import { defaultIndexPath } from "../../index/indexLocation";
 import { IndexSession } from "../../index/indexSession";
-import { type Embedder, ModelEngine, resolveModelsConfig } from "../../models";
+import type { ModelEngine } from "../../models";
 import { type QueryEmbedder, type SearchMode, searchIndex } from "../../retrieval/searchIndex";
 import { openIndexDatabase } from "../../store/database";
 import { IndexReader } from "../../store/indexReader";
+import { createCliEngine, optionalEmbedder, stderrLogger } from "../cliEngine";
 import { createProgressReporter } from "../progressReporter";
 
 interface IndexOptions {
@@ -38,20 +39,14 @@ export function registerIndexCommands(program: Command): void {
     .action(async (dir: string, options: IndexOptions) => {
       const root = path.resolve(dir);
       const databasePath = path.resolve(options.db ?? defaultIndexPath(root));
-      const logger = new Logger(options.verbose ? "debug" : "warn");
-      logger.addSink(stderrSink);
-      const engine = ModelEngine.create(
-        resolveModelsConfig(options.embedding ? { models: { embedding: options.embedding } } : {}),
+      const logger = stderrLogger(options.verbose);
+      const engine = createCliEngine(
+        options.embedding ? { models: { embedding: options.embedding } } : {},
         logger,
       );
-      let embedder: Embedder | undefined;
-      if (options.vectors) {
-        try {
-          embedder = await engine.embedder();
-        } catch (error) {
-          logger.warn(`indexing without vectors: ${error instanceof Error ? error.message : error}`);
-        }
-      }
+      const embedder = options.vectors
+        ? await optionalEmbedder(engine, logger, "indexing without vectors")
+        : undefined;
       const session = new IndexSession({
         root,
         databasePath,
@@ -137,10 +132,9 @@ export function registerIndexCommands(program: Command): void {
       ) => {
         const databasePath = path.resolve(options.db ?? defaultIndexPath(path.resolve(options.root)));
         const database = openIndexDatabase(databasePath, { readonly: true });
-        const logger = new Logger("warn");
-        logger.addSink(stderrSink);
-        const engine = ModelEngine.create(
-          resolveModelsConfig(options.embedding ? { models: { embedding: options.embedding } } : {}),
+        const logger = stderrLogger();
+        const engine = createCliEngine(
+          options.embedding ? { models: { embedding: options.embedding } } : {},
           logger,
         );
         try {

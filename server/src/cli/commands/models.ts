@@ -5,7 +5,6 @@
 
 import * as os from "node:os";
 import type { Command } from "commander";
-import { Logger, stderrSink } from "../../base/logger";
 import {
   catalogEntryPath,
   downloadModelFile,
@@ -23,6 +22,7 @@ import {
   resolveModelsConfig,
 } from "../../models";
 import type { ModelRole } from "../../protocol";
+import { stderrLogger } from "../cliEngine";
 import { createProgressReporter } from "../progressReporter";
 
 /** Flags that choose models and hardware, shared by `models doctor` and `bench inference`. */
@@ -264,8 +264,7 @@ function progressBar(label: string) {
 // --------------------------------------------------------------------------------------------- doctor
 
 export async function doctorReport(config: ModelsConfig, bench: boolean) {
-  const logger = new Logger("warn");
-  logger.addSink(stderrSink);
+  const logger = stderrLogger();
   const engine = ModelEngine.create(config, logger);
   try {
     engine.preload();

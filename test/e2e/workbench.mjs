@@ -1,0 +1,79 @@
+// Shared steps for the end-to-end phases that drive code-server's UI: a step runner that records results
+// and stops a phase at its first failure, opening a workspace file through Quick Open, and running a command
+// from the command palette.
+
+import { join } from "node:path";
+
+/** Workspace settings that leave only Hearth's inline suggestions: no suggest widget, hints or auto-closing. */
+export const inlineOnlyEditorSettings = {
+  "editor.quickSuggestions": { other: "off", comments: "off", strings: "off" },
+  "editor.suggestOnTriggerCharacters": false,
+  "editor.wordBasedSuggestions": "off",
+  "editor.parameterHints.enabled": false,
+  "editor.autoClosingBrackets": "never",
+  "editor.autoClosingQuotes": "never",
+  "editor.inlineSuggest.enabled": true,
+  "files.autoSave": "off",
+  "hearth.index.enabled": false,
+};
+
+/**
+ * Runs named steps of one phase in order; after a failure the rest are recorded as skipped, and a
+ * screenshot of the failure is saved as `<failureShot>.png` in `outDir`.
+ */
+export function stepRunner({ phase, page, outDir, record, failureShot }) {
+  let failed = false;
+  return async (name, fn) => {
+    if (failed) {
+      record(phase, name, false, "skipped after an earlier failure", 0);
+      return undefined;
+    }
+    const start = Date.now();
+    try {
+      const value = await fn();
+      record(phase, name, true, undefined, Date.now() - start);
+      return value;
+    } catch (error) {
+      failed = true;
+      record(phase, name, false, error.message, Date.now() - start);
+      await page.screenshot({ path: join(outDir, `${failureShot}.png`) }).catch(() => {});
+      return undefined;
+    }
+  };
+}
+
+/** Opens the workbench on `root`, waits for Hearth's status-bar item, and opens `fileName` in an editor. */
+export async function openWorkspaceFile(page, { base, root, fileName, visibleText }) {
+  await page.goto(`${base}/?folder=${encodeURIComponent(root)}`, { timeout: 60_000 });
+  await page
+    .locator(".part.statusbar .statusbar-item", { hasText: "Hearth" })
+    .first()
+    .waitFor({ timeout: 60_000 });
+  await page
+    .locator(".monaco-workbench")
+    .click({ position: { x: 700, y: 400 } })
+    .catch(() => {});
+  await pickFromQuickInput(page, "Control+P", fileName, fileName);
+  await page
+    .locator(".monaco-editor .view-lines", { hasText: visibleText })
+    .first()
+    .waitFor({ timeout: 15_000 });
+  await page.locator(".monaco-editor .view-lines").first().click();
+}
+
+/** Runs a command by its palette title (F1, type, Enter). */
+export async function runPaletteCommand(page, title, rowText = title) {
+  await pickFromQuickInput(page, "F1", title, rowText);
+}
+
+/** Opens a quick-input box with `opener`, types `query`, waits for a row showing `rowText`, and picks it. */
+async function pickFromQuickInput(page, opener, query, rowText) {
+  await page.keyboard.press(opener);
+  await page.locator(".quick-input-widget").waitFor({ state: "visible", timeout: 10_000 });
+  await page.keyboard.type(query, { delay: 15 });
+  await page
+    .locator(".quick-input-widget .monaco-list-row", { hasText: rowText })
+    .first()
+    .waitFor({ timeout: 15_000 });
+  await page.keyboard.press("Enter");
+}
