@@ -15,6 +15,7 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 import { type HearthStatus, statusMethod } from "../../server/src/protocol";
+import { activateCompletionPrefetch } from "./completionPrefetch";
 import { activateFeedback, type FeedbackFeature } from "./feedback/activateFeedback";
 import { CrashPolicy, restartWindowMs } from "./lsp/crashPolicy";
 import { type NodeRuntime, resolveNodeRuntime } from "./lsp/serverLaunch";
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
   const statusBar = new HearthStatusBar();
   context.subscriptions.push(output, statusBar);
   feedback = activateFeedback(context, () => client, output);
+  activateCompletionPrefetch(context, () => client);
 
   const crashPolicy = new CrashPolicy();
   const errorHandler: ErrorHandler = {

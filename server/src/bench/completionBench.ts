@@ -1,8 +1,9 @@
 /**
  * `hearth bench completion`: replays a typing trace through the real language server over stdio, as an
- * editor would (didChange per keystroke, an inline-completion request per keystroke, cancellation of the
- * stale one, accepts when the suggestion is right), once with every cache and reuse on and once with all of
- * them off, and reports latency percentiles per shown suggestion and what the caches saved.
+ * editor would (the cursor put down and a moment's reading, then didChange per keystroke, an
+ * inline-completion request per keystroke, cancellation of the stale one, accepts when the suggestion is
+ * right), once with every cache, reuse and prefetch on and once with all of them off, and reports latency
+ * percentiles per shown suggestion and what the caches saved.
  */
 
 import { spawn } from "node:child_process";
@@ -18,7 +19,7 @@ import {
   StreamMessageWriter,
 } from "vscode-languageserver-protocol/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import type { HearthStatus } from "../protocol";
+import { type HearthStatus, type PrefetchCompletionParams, prefetchCompletionMethod } from "../protocol";
 import { percentile } from "./retrievalBench";
 import {
   buildTypingSessions,
@@ -47,7 +48,7 @@ interface RunFigures {
   status: HearthStatus;
 }
 
-const noReuse = { cache: false, inFlightReuse: false, kvReuse: false };
+const noReuse = { cache: false, inFlightReuse: false, kvReuse: false, prefetch: false };
 
 export async function runCompletionBench(options: CompletionBenchOptions) {
   const workspace = mkdtempSync(path.join(tmpdir(), "hearth-bench-completion-"));
@@ -77,6 +78,7 @@ export async function runCompletionBench(options: CompletionBenchOptions) {
       modelCalls: counters.modelCalls,
       promptReuseRatio: ratio(counters.reusedPromptTokens, counters.promptTokens),
       cancelledGenerations: counters.cancelledGenerations,
+      prefetches: counters.prefetches,
       supersededRequests: counters.supersededRequests,
       p50MsNoReuse: percentile(withoutReuse.latenciesMs, 0.5),
       p90MsNoReuse: percentile(withoutReuse.latenciesMs, 0.9),
@@ -198,6 +200,13 @@ async function typeSession(
   let typed = 0;
   let pending: { source: CancellationTokenSource; done: Promise<void> } | undefined;
   let suggestion: string | undefined;
+  // The cursor is put down, as a click would, and the user reads a moment before typing.
+  await connection.sendNotification(prefetchCompletionMethod, {
+    textDocument: { uri },
+    position: document.positionAt(cursor),
+  } satisfies PrefetchCompletionParams);
+  const [settleLow, settleHigh] = defaultTypingRhythm.settleMs;
+  await sleep(settleLow + (settleHigh - settleLow) * random());
 
   const edit = async (text: string, deleteBefore = 0) => {
     const start = document.positionAt(cursor - deleteBefore);

@@ -80,6 +80,8 @@ export function buildTypingSessions(
 }
 
 export interface TypingRhythm {
+  /** After putting the cursor down, before the first keystroke: reading the code around it. */
+  settleMs: [number, number];
   keyIntervalMs: [number, number];
   lineEndPauseMs: [number, number];
   /** Chance of a typo (a wrong character, then backspace) per keystroke. */
@@ -87,6 +89,7 @@ export interface TypingRhythm {
 }
 
 export const defaultTypingRhythm: TypingRhythm = {
+  settleMs: [500, 1500],
   keyIntervalMs: [90, 220],
   lineEndPauseMs: [400, 1200],
   typoRate: 0.03,

@@ -6,6 +6,11 @@
  *
  * A newer request for a document aborts the older one unless it merely extends it (the user typed what the
  * running generation is about to produce), in which case it waits for that generation instead.
+ *
+ * Prefetching computes, at background priority, the suggestion for where the user is likely to be next:
+ * right after accepting the suggestion just produced, or where they put the cursor. Its answer goes to the
+ * cache and the model's KV cache is left holding its prompt, so even a different next keystroke starts warm.
+ * A prefetch is an in-flight generation like any other: a request it does not lead to cancels it.
  */
 
 import { randomUUID } from "node:crypto";
@@ -64,6 +69,8 @@ export interface CompleterConfig {
   inFlightReuse: boolean;
   /** KV prefix reuse across requests. Off only to measure it. */
   kvReuse: boolean;
+  /** Prefetch the next suggestion after each one and where the cursor is put (needs the cache). */
+  prefetch: boolean;
   speculation: SpeculationMode | undefined;
   debounce: DebounceConfig | null;
   maxTokens: { singleLine: number; multiline: number };
@@ -100,6 +107,10 @@ interface InFlight {
   result: Promise<CompletionAnswer | null>;
 }
 
+type Prefetch = "atCursor" | "afterAnswer";
+/** `byLine`: the snippets kept for the cursor's line (chosen now if it has none); `current`: see `candidates`. */
+type SnippetChoice = "byLine" | "current";
+
 /** The counters `hearth/status` reports (`CompletionStatus`); the benchmarks read them. */
 export type CompleterStats = CompletionStatus;
 
@@ -108,6 +119,7 @@ export class InlineCompleter {
   private readonly debounce: DebounceTracker;
   private readonly inFlight = new Map<string, InFlight>();
   private family: Promise<FimFamily> | undefined;
+  private lineCandidates: { uri: string; line: number; candidates: SnippetCandidate[] } | undefined;
   private readonly counters: CompleterStats = {
     requests: 0,
     cacheAnswers: 0,
@@ -115,6 +127,7 @@ export class InlineCompleter {
     modelCalls: 0,
     supersededRequests: 0,
     cancelledGenerations: 0,
+    prefetches: 0,
     promptTokens: 0,
     reusedPromptTokens: 0,
   };
@@ -216,21 +229,64 @@ export class InlineCompleter {
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     signal.addEventListener("abort", onAbort, { once: true });
+    const answer = await this.track(request.uri, key, controller, () =>
+      this.generate(request, key, controller.signal, started, "request").finally(() =>
+        signal.removeEventListener("abort", onAbort),
+      ),
+    );
+    if (answer?.source === "model") {
+      this.prefetch(
+        { ...request, text: prefix + answer.text + suffix, offset: request.offset + answer.text.length },
+        "afterAnswer",
+      );
+    }
+    return answer;
+  }
+
+  /**
+   * Starts a background generation for `request` unless the document has one running. `atCursor`: the user
+   * put the cursor there, so its snippets become the ones kept for that line; `afterAnswer`: the place after
+   * accepting the answer just given, prompted with the snippets already in use, so the two prompts share
+   * their start.
+   */
+  prefetch(request: CompletionRequest, purpose: Prefetch = "atCursor"): void {
+    if (!this.config.enabled || !this.config.prefetch || !this.config.cache) return;
+    const modelId = this.model.modelId("completion");
+    if (!modelId || this.inFlight.has(request.uri)) return;
+    const key = {
+      uri: request.uri,
+      modelId,
+      prefix: request.text.slice(0, request.offset),
+      suffix: request.text.slice(request.offset),
+    };
+    this.counters.prefetches++;
+    const controller = new AbortController();
+    void this.track(request.uri, key, controller, () =>
+      this.generate(request, key, controller.signal, performance.now(), purpose),
+    );
+  }
+
+  /** Registers a generation as the document's in-flight one until it settles. */
+  private track(
+    uri: string,
+    key: { prefix: string; suffix: string },
+    controller: AbortController,
+    run: () => Promise<CompletionAnswer | null>,
+  ): Promise<CompletionAnswer | null> {
     const entry: InFlight = {
-      prefix,
-      suffix,
+      prefix: key.prefix,
+      suffix: key.suffix,
       controller,
-      result: this.generate(request, key, controller.signal, started).finally(() => {
-        signal.removeEventListener("abort", onAbort);
-        if (this.inFlight.get(request.uri) === entry) this.inFlight.delete(request.uri);
+      result: run().finally(() => {
+        if (this.inFlight.get(uri) === entry) this.inFlight.delete(uri);
       }),
     };
-    this.inFlight.set(request.uri, entry);
+    this.inFlight.set(uri, entry);
     return entry.result;
   }
 
   /** The plan a request would use, for `hearth complete --explain`. */
-  async plan(request: CompletionRequest): Promise<CompletionPlan> {
+  async plan(request: CompletionRequest, snippets: SnippetChoice = "byLine"): Promise<CompletionPlan> {
     const family = await this.fimFamily();
     const countTokens = await this.model.tokenCounter("completion");
     // The prompt and the longest answer must both fit the model's context.
@@ -246,7 +302,7 @@ export class InlineCompleter {
       repoName: request.repoName,
       language: request.language,
       family,
-      candidates: this.config.crossFileContext ? this.candidates(request) : [],
+      candidates: this.config.crossFileContext ? this.candidates(request, snippets) : [],
       countTokens,
       budget: { maxPromptTokens },
       maxTokens: this.config.maxTokens,
@@ -258,9 +314,15 @@ export class InlineCompleter {
     key: { uri: string; modelId: string; prefix: string; suffix: string },
     signal: AbortSignal,
     started: number,
+    purpose: "request" | Prefetch,
   ): Promise<CompletionAnswer | null> {
+    const stale = () => {
+      if (purpose === "request") this.counters.supersededRequests++;
+      this.counters.cancelledGenerations++;
+      return null;
+    };
     try {
-      const plan = await this.plan(request);
+      const plan = await this.plan(request, purpose === "afterAnswer" ? "current" : "byLine");
       const filter = createStreamingFilter(plan.filter);
       if (!this.config.kvReuse) await this.model.clearSequence("completion");
       this.counters.modelCalls++;
@@ -272,18 +334,15 @@ export class InlineCompleter {
           maxTokens: plan.maxTokens,
           temperature: 0,
           speculation: this.config.speculation,
+          priority: purpose === "request" ? "interactive" : "background",
           onText: (textSoFar) => (filter.push(textSoFar).stop ? "stop" : "continue"),
         },
         signal,
       );
       this.counters.promptTokens += result.metrics.promptTokens;
       this.counters.reusedPromptTokens += result.metrics.reusedPromptTokens;
-      this.debounce.modelLatency(result.metrics.totalMs);
-      if (result.metrics.stopReason === "aborted") {
-        this.counters.supersededRequests++;
-        this.counters.cancelledGenerations++;
-        return null;
-      }
+      if (purpose === "request") this.debounce.modelLatency(result.metrics.totalMs);
+      if (result.metrics.stopReason === "aborted") return stale();
       const text = finalize(result.text, plan.filter, {
         truncated: result.metrics.stopReason === "maxTokens",
       });
@@ -302,17 +361,27 @@ export class InlineCompleter {
         contextSources: [...new Set(plan.context.snippets.map((snippet) => snippet.source))],
       };
     } catch (error) {
-      if (signal.aborted) {
-        this.counters.supersededRequests++;
-        this.counters.cancelledGenerations++;
-        return null;
-      }
+      if (signal.aborted) return stale();
       this.logger.error(`inline completion failed for ${request.path}`, error);
       return null;
     }
   }
 
-  private candidates(request: CompletionRequest): SnippetCandidate[] {
+  /**
+   * Snippets are chosen once per cursor line and kept while the user types on it: they open the prompt, so a
+   * change would make the model re-read everything after them instead of reusing its cached prefix.
+   * `current` takes the document's kept snippets whatever the line, and keeps nothing new.
+   */
+  private candidates(request: CompletionRequest, choice: SnippetChoice): SnippetCandidate[] {
+    const line = lineNumberAt(request.text, request.offset);
+    const kept = this.lineCandidates;
+    if (kept?.uri === request.uri && (choice === "current" || kept.line === line)) return kept.candidates;
+    const candidates = this.freshCandidates(request);
+    if (choice === "byLine") this.lineCandidates = { uri: request.uri, line, candidates };
+    return candidates;
+  }
+
+  private freshCandidates(request: CompletionRequest): SnippetCandidate[] {
     const window = cursorQueryWindow(request.text, request.offset, 20);
     const similar = similarWindows(window, this.sources.recentDocuments(request.uri), { limit: 4 }).map(
       (found): SnippetCandidate => ({
@@ -355,4 +424,11 @@ function abortableDelay(milliseconds: number, signal: AbortSignal): Promise<void
     }
     signal.addEventListener("abort", done, { once: true });
   });
+}
+
+function lineNumberAt(text: string, offset: number): number {
+  let line = 0;
+  for (let index = text.indexOf("\n"); index !== -1 && index < offset; index = text.indexOf("\n", index + 1))
+    line++;
+  return line;
 }

@@ -27,6 +27,7 @@ test("windows grow by whole lines until the prefix and suffix budgets are spent"
     maxPromptTokens: 100,
     prefixShare: 0.1,
     suffixShare: 0.1,
+    prefixAnchorLines: 1,
   });
   assert.equal(result.prefix, "l2\nl3\ncur");
   assert.equal(result.suffix, "sor\nn1\nn2\n");
@@ -115,14 +116,43 @@ test("snippets: empty, already in the window and near-duplicates are dropped; th
   assert.equal(result.snippetTokens, 39 + 15 + mul.length);
 });
 
+test("a prefix window cut by its budget starts on an anchor line, and stays there while the user types", () => {
+  const lines = Array.from({ length: 10 }, (_, index) => `l${index}`).join("\n");
+  const budget = { maxPromptTokens: 100, prefixShare: 0.15, suffixShare: 0.1, prefixAnchorLines: 4 };
+  // 15 tokens reach back to line 5 ("l5\n" .. "l8\n" and the cursor line "l9"); the anchor moves the start to line 8.
+  const first = context(`${lines}$0`, budget);
+  assert.equal(first.prefix, "l8\nl9");
+  const typed = context(`${lines}xy$0`, budget);
+  assert.equal(typed.prefixStart, first.prefixStart);
+  assert.equal(typed.prefix, "l8\nl9xy");
+  // A window that reaches the document's start is not moved.
+  assert.equal(context("l0\nl1\nl2$0", budget).prefix, "l0\nl1\nl2");
+});
+
+test("the snippet budget comes from the windows' shares, so typing does not change which snippets fit", () => {
+  const budget = {
+    maxPromptTokens: 100,
+    reservedTokens: 0,
+    prefixShare: 0.5,
+    suffixShare: 0.1,
+    minSnippetTokens: 48,
+  };
+  const snippet: SnippetCandidate = { source: "retrieval", path: "p.ts", text: "x".repeat(32), score: 1 };
+  // 100 - 50 - 10 = 40 tokens for snippets whatever the windows use: the snippet costs 4 + 4 + 32 = 40.
+  const short = context("a$0", budget, [snippet]);
+  const longer = context("abcdefghij$0", budget, [snippet]);
+  assert.equal(short.snippetTokens, 40);
+  assert.deepEqual(longer.snippets, short.snippets);
+});
+
 test("a snippet that does not fit is cut to whole leading lines when enough budget remains", () => {
   const text = ["0123456789", "abcdefghij", "ABCDEFGHIJ", "klmnopqrst", "KLMNOPQRST"].join("\n");
   const result = context(
     "a\n$0",
-    { maxPromptTokens: 100, reservedTokens: 38, prefixShare: 0.5, suffixShare: 0.1, minSnippetTokens: 48 },
+    { maxPromptTokens: 100, reservedTokens: 38, prefixShare: 0.02, suffixShare: 0, minSnippetTokens: 48 },
     [{ source: "retrieval", path: "p.ts", text, score: 1 }],
   );
-  // 100 - 38 reserved - 2 prefix = 60 available; the whole snippet costs 4 + 4 + 54 = 62.
+  // 100 - 38 reserved - 2 for the prefix window = 60 available; the whole snippet costs 4 + 4 + 54 = 62.
   assert.equal(result.snippets.length, 1);
   assert.equal(result.snippets[0]!.text, "0123456789\nabcdefghij\nABCDEFGHIJ\nklmnopqrst");
   assert.equal(result.snippets[0]!.truncated, true);
@@ -133,7 +163,7 @@ test("a snippet that does not fit is cut to whole leading lines when enough budg
 test("below the minimum a snippet that does not fit is dropped, and smaller ones after it still get in", () => {
   const result = context(
     "a\n$0",
-    { maxPromptTokens: 100, reservedTokens: 58, prefixShare: 0.5, suffixShare: 0.1, minSnippetTokens: 48 },
+    { maxPromptTokens: 100, reservedTokens: 58, prefixShare: 0.02, suffixShare: 0, minSnippetTokens: 48 },
     [
       { source: "retrieval", path: "big.ts", text: "x".repeat(60), score: 1 },
       { source: "retrieval", path: "s.ts", text: "tiny", score: 0.5 },

@@ -4,8 +4,13 @@
  *
  * Windows grow a whole line at a time away from the cursor, the prefix up to `prefixShare` of the budget and
  * the suffix up to `suffixShare`; the cursor line's own prefix and suffix are always kept whole (only a line
- * too long for the window on its own, such as minified code, is cut, from the far end). Budget the windows
- * leave unused goes to snippets.
+ * too long for the window on its own, such as minified code, is cut, from the far end).
+ *
+ * The prompt should change as little as possible from one keystroke to the next, so that the model reuses its
+ * cached prefix instead of re-reading the prompt: snippets get what the windows' shares leave (not what the
+ * windows happen to use, which changes with every character typed), and a prefix window cut by its budget
+ * starts on a line whose number is a multiple of `prefixAnchorLines`, so its start moves every few lines
+ * typed rather than on every line.
  *
  * Snippets are considered best first: empty ones, ones already inside the windows (at least 90 % of their
  * lines) and near-duplicates of an admitted one (Jaccard similarity of line sets above 0.9, llama.vscode's
@@ -32,6 +37,8 @@ export interface ContextBudget {
   prefixShare: number;
   /** The suffix window's upper share of `maxPromptTokens`. */
   suffixShare: number;
+  /** A budget-limited prefix window starts on a line number divisible by this. */
+  prefixAnchorLines: number;
   /** Tokens held back for the template's markers and the current file's header. */
   reservedTokens: number;
   /** Tokens a snippet costs beyond its path and text (separators, header words). */
@@ -45,6 +52,7 @@ export const defaultContextBudget: ContextBudget = {
   maxPromptTokens: 1536,
   prefixShare: 0.55,
   suffixShare: 0.15,
+  prefixAnchorLines: 4,
   reservedTokens: 16,
   snippetOverheadTokens: 4,
   maxSnippets: 8,
@@ -108,26 +116,23 @@ export interface CompletionContext {
 export function buildCompletionContext(input: CompletionContextInput): CompletionContext {
   const budget = { ...defaultContextBudget, ...input.budget };
   const { text, offset, countTokens } = input;
-  const prefixWindow = growPrefix(
+  const prefixBudget = Math.floor(budget.maxPromptTokens * budget.prefixShare);
+  const suffixBudget = Math.floor(budget.maxPromptTokens * budget.suffixShare);
+  const prefixWindow = anchorPrefix(
     text,
     offset,
-    Math.floor(budget.maxPromptTokens * budget.prefixShare),
+    growPrefix(text, offset, prefixBudget, countTokens),
+    budget.prefixAnchorLines,
     countTokens,
   );
-  const suffixWindow = growSuffix(
-    text,
-    offset,
-    Math.floor(budget.maxPromptTokens * budget.suffixShare),
-    countTokens,
-  );
+  const suffixWindow = growSuffix(text, offset, suffixBudget, countTokens);
   const prefix = text.slice(prefixWindow.start, offset);
   const suffix = text.slice(offset, suffixWindow.end);
   const lineStart = lineStartOf(text, offset);
   const lineEndIndex = text.indexOf("\n", offset);
   const lineEnd = lineEndIndex === -1 ? text.length : lineEndIndex;
 
-  const remaining =
-    budget.maxPromptTokens - budget.reservedTokens - prefixWindow.tokens - suffixWindow.tokens;
+  const remaining = budget.maxPromptTokens - budget.reservedTokens - prefixBudget - suffixBudget;
   const { admitted, dropped, tokens } = admitSnippets(
     input.candidates ?? [],
     `${prefix}\n${suffix}`,
@@ -179,6 +184,37 @@ function growPrefix(text: string, offset: number, budget: number, countTokens: C
     start = previousStart;
   }
   return { start, end: offset, tokens };
+}
+
+/**
+ * Moves the start of a prefix window that its budget cut (it does not reach the document's start) forward to
+ * the next line whose number is a multiple of `anchorLines`, never past the cursor line.
+ */
+function anchorPrefix(
+  text: string,
+  offset: number,
+  window: Window,
+  anchorLines: number,
+  countTokens: CountTokens,
+): Window {
+  if (window.start === 0 || anchorLines <= 1) return window;
+  const cursorLineStart = lineStartOf(text, offset);
+  if (window.start >= cursorLineStart) return window;
+  let line = 0;
+  for (
+    let index = text.indexOf("\n");
+    index !== -1 && index < window.start;
+    index = text.indexOf("\n", index + 1)
+  )
+    line++;
+  let start = window.start;
+  while (line % anchorLines !== 0 && start < cursorLineStart) {
+    start = text.indexOf("\n", start) + 1;
+    line++;
+  }
+  return start === window.start
+    ? window
+    : { ...window, start, tokens: countTokens(text.slice(start, offset)) };
 }
 
 function growSuffix(text: string, offset: number, budget: number, countTokens: CountTokens): Window {

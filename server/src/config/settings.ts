@@ -66,6 +66,8 @@ export function resolveSettings(raw: unknown, warn: (message: string) => void): 
       cache: read(completion.cache, "completion.cache", isBoolean, true),
       inFlightReuse: read(completion.inFlightReuse, "completion.inFlightReuse", isBoolean, true),
       kvReuse: read(completion.kvReuse, "completion.kvReuse", isBoolean, true),
+      // Prefetching spends idle CPU on likely next suggestions; a user saving battery can turn it off.
+      prefetch: read(completion.prefetch, "completion.prefetch", isBoolean, true),
       speculation: read(completion.speculation, "completion.speculation", isSpeculation, undefined),
       debounce: read(completion.debounce, "completion.debounce", isBoolean, true)
         ? defaultDebounceConfig

@@ -27,13 +27,19 @@ import {
   feedbackEventsMethod,
   feedbackStatsMethod,
   type HearthStatus,
+  type PrefetchCompletionParams,
+  prefetchCompletionMethod,
   type SearchParams,
   searchMethod,
   statusMethod,
 } from "../protocol";
 import { toAbortSignal } from "./cancellation";
 import { serverCapabilities } from "./capabilities";
-import { type DocumentPlace, handleInlineCompletion } from "./handlers/inlineCompletion";
+import {
+  type DocumentPlace,
+  handleInlineCompletion,
+  handlePrefetchCompletion,
+} from "./handlers/inlineCompletion";
 import { handleSearch } from "./handlers/search";
 import { createProgressSink } from "./progress";
 
@@ -145,6 +151,14 @@ export function startLanguageServer(connection: Connection, parts: ServerParts):
     if (!core) return { hits: [], milliseconds: 0 };
     return handleSearch(core.workspaces, params, toAbortSignal(token));
   });
+  connection.onNotification(prefetchCompletionMethod, (params: PrefetchCompletionParams) =>
+    handlePrefetchCompletion(
+      core?.completer,
+      documents,
+      (uri) => core?.place(uri) ?? { path: uri, repoName: undefined },
+      params,
+    ),
+  );
   connection.languages.inlineCompletion.on((params, token) =>
     handleInlineCompletion(
       core?.completer,

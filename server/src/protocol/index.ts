@@ -125,10 +125,24 @@ export interface CompletionStatus {
   modelCalls: number;
   /** Requests made stale by a newer keystroke, during the debounce or the generation. */
   supersededRequests: number;
-  /** Generations stopped part-way because their request went stale. */
+  /** Generations stopped part-way because their request (or prefetch) went stale. */
   cancelledGenerations: number;
+  /** Background generations for where the user is likely to be next (after an answer, or a cursor move). */
+  prefetches: number;
   promptTokens: number;
   reusedPromptTokens: number;
+}
+
+/**
+ * `hearth/completion/prefetch` (notification, client to server): the user put the cursor here without typing.
+ * The server prepares the suggestion for this place in the background, so the first keystroke finds it (or
+ * at least the model's cache) ready.
+ */
+export const prefetchCompletionMethod = "hearth/completion/prefetch";
+
+export interface PrefetchCompletionParams {
+  textDocument: { uri: string };
+  position: { line: number; character: number };
 }
 
 /** `hearth/search`: hybrid search over the workspace index. */

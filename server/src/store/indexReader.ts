@@ -4,7 +4,7 @@
  */
 
 import type { Database } from "./database";
-import { buildMatchExpression, queryClauses, queryIdentifiers } from "./identifierWords";
+import { buildMatchExpression, type QueryClause, queryClauses, queryIdentifiers } from "./identifierWords";
 import {
   defaultVectorSearchConfig,
   VectorSearch,
@@ -48,24 +48,35 @@ export class IndexReader {
   /**
    * BM25 over identifier-expanded words; path words count half. Higher score is better.
    *
-   * Ranking costs time for every chunk a query matches, and a word found in most chunks (`self`, `return`)
-   * adds little to BM25 anyway, so clauses matching more than `commonMatches` chunks are left out (counting
-   * stops at the cap, so the check is cheap). When every clause is that common, their conjunction is ranked
-   * if it is selective enough; otherwise its first matches are returned unranked.
+   * Ranking costs time for every chunk a query matches (about 30 µs each with identifier expansions, measured
+   * at 200k chunks), and a word found in most chunks (`self`, `return`) adds little to BM25 anyway, so clauses
+   * matching more than `commonMatches` chunks are left out (counting stops at the cap, so the check is cheap),
+   * and of the rest the rarest are ranked while their matches add up to at most `rankedMatches` (the rarest
+   * always). When every clause is that common, their conjunction is ranked if it matches at most
+   * `rankedMatches` chunks; otherwise its first matches are returned unranked.
    */
-  lexical(query: string, limit: number, commonMatches = 1500): RankedChunk[] {
+  lexical(query: string, limit: number, commonMatches = 1500, rankedMatches = 500): RankedChunk[] {
     const clauses = queryClauses(query);
     if (clauses.length === 0) return [];
     const countUpTo = this.database
       .prepare("select count(*) from (select rowid from chunks_fts where chunks_fts match ? limit ?)")
       .pluck();
-    const isSelective = (expression: string) =>
-      (countUpTo.get(expression, commonMatches + 1) as number) <= commonMatches;
-    const rare = clauses.filter((clause) => isSelective(buildMatchExpression([clause])!));
-    let expression = buildMatchExpression(rare);
+    const matchesUpTo = (expression: string, cap: number) => countUpTo.get(expression, cap + 1) as number;
+    const rare = clauses
+      .map((clause) => ({ clause, matches: matchesUpTo(buildMatchExpression([clause])!, commonMatches) }))
+      .filter(({ matches }) => matches <= commonMatches)
+      .sort((left, right) => left.matches - right.matches);
+    const chosen: QueryClause[] = [];
+    let ranked = 0;
+    for (const { clause, matches } of rare) {
+      if (chosen.length > 0 && ranked + matches > rankedMatches) break;
+      chosen.push(clause);
+      ranked += matches;
+    }
+    let expression = buildMatchExpression(chosen);
     if (!expression) {
       const conjunction = buildMatchExpression(clauses, "AND")!;
-      if (!isSelective(conjunction)) {
+      if (matchesUpTo(conjunction, rankedMatches) > rankedMatches) {
         const rows = this.database
           .prepare("select rowid from chunks_fts where chunks_fts match ? limit ?")
           .pluck()
@@ -85,29 +96,44 @@ export class IndexReader {
   /** Chunks whose content is nearest to the query vector. Identical chunks share a vector and all appear. */
   vector(query: Float32Array, limit: number, mode: VectorSearchMode = "auto"): RankedChunk[] {
     const hits = this.vectors.nearest(query, limit, mode);
-    const chunksOf = this.database.prepare(
-      "select c.id from chunks c join embeddings e on e.content_hash = c.content_hash where e.id = ? order by c.id",
-    );
-    const ranked: RankedChunk[] = [];
-    for (const hit of hits) {
-      for (const row of chunksOf.all(hit.embeddingId) as { id: number }[]) {
-        ranked.push({ chunkId: row.id, score: hit.similarity });
-      }
-    }
-    return ranked.slice(0, limit);
-  }
-
-  /** Chunks that define a symbol named like one of the query's identifiers (case-insensitive). */
-  symbols(query: string, limit: number): RankedChunk[] {
-    const names = queryIdentifiers(query);
-    if (names.length === 0) return [];
     const rows = this.database
       .prepare(
-        `select chunk_id, count(*) as matches from symbols
-         where name collate nocase in (select value from json_each(?)) group by chunk_id order by matches desc, chunk_id limit ?`,
+        `select e.id as embeddingId, c.id as chunkId from embeddings e join chunks c on c.content_hash = e.content_hash
+         where e.id in (select value from json_each(?)) order by c.id`,
       )
-      .all(JSON.stringify(names), limit) as { chunk_id: number; matches: number }[];
-    return rows.map((row) => ({ chunkId: row.chunk_id, score: row.matches }));
+      .all(JSON.stringify(hits.map((hit) => hit.embeddingId))) as { embeddingId: number; chunkId: number }[];
+    const chunksByEmbedding = new Map<number, number[]>();
+    for (const row of rows) {
+      const chunkIds = chunksByEmbedding.get(row.embeddingId) ?? [];
+      chunkIds.push(row.chunkId);
+      chunksByEmbedding.set(row.embeddingId, chunkIds);
+    }
+    return hits
+      .flatMap((hit) =>
+        (chunksByEmbedding.get(hit.embeddingId) ?? []).map((chunkId) => ({ chunkId, score: hit.similarity })),
+      )
+      .slice(0, limit);
+  }
+
+  /**
+   * Chunks that define a symbol named like one of the query's identifiers (case-insensitive), most names
+   * first. A name defined in more than `commonDefinitions` chunks (`__init__`, `constructor`) says nothing
+   * about which one is meant, and is left out.
+   */
+  symbols(query: string, limit: number, commonDefinitions = 200): RankedChunk[] {
+    const definitions = this.database
+      .prepare("select chunk_id from symbols where name = ? collate nocase limit ?")
+      .pluck();
+    const matches = new Map<number, number>();
+    for (const name of queryIdentifiers(query)) {
+      const chunkIds = definitions.all(name, commonDefinitions + 1) as number[];
+      if (chunkIds.length > commonDefinitions) continue;
+      for (const chunkId of new Set(chunkIds)) matches.set(chunkId, (matches.get(chunkId) ?? 0) + 1);
+    }
+    return [...matches]
+      .sort(([leftId, left], [rightId, right]) => right - left || leftId - rightId)
+      .slice(0, limit)
+      .map(([chunkId, score]) => ({ chunkId, score }));
   }
 
   chunks(ids: number[]): Map<number, StoredChunk> {

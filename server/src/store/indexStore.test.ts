@@ -133,6 +133,8 @@ test("prefiltered vector search agrees with exact search and sees vectors added 
     exactLimit: 0,
     oversample: 10,
     minimumCandidates: 100,
+    maximumCandidates: 1_000,
+    maximumFinalists: 100,
     finalists: 4,
   });
   const query = vectors[10]!;
