@@ -11,7 +11,8 @@ export function summarizeStatus(status: HearthStatus): string {
     `models: ${models.length ? models.join(", ") : "none loaded"}`,
     status.completion
       ? `completions: ${status.completion.requests} requests, ${status.completion.cacheAnswers} from cache, ` +
-        `${status.completion.modelCalls} model calls, ${status.completion.supersededRequests} cancelled ` +
+        `${status.completion.modelCalls} model calls (${status.completion.prefetches} prefetches), ` +
+        `${status.completion.supersededRequests} cancelled ` +
         `(${status.completion.cancelledGenerations} mid-generation)`
       : undefined,
     `index: ${status.indexes.length ? status.indexes.map((index) => `${index.state}, ${index.files} files`).join(" / ") : "none"}`,

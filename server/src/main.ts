@@ -69,8 +69,7 @@ export function runLanguageServer(cliPath: string): void {
       {
         retrieved: (uri) => retrieved.candidates(uri),
         recentDocuments: (uri) => recentDocuments.others(uri),
-        cursorMoved: (uri, documentPath, text, offset) =>
-          void retrieved.refresh(uri, documentPath, text, offset),
+        cursorMoved: (uri, documentPath, text, offset) => retrieved.refresh(uri, documentPath, text, offset),
       },
       settings.completion,
       logger,

@@ -23,7 +23,7 @@
 //   HEARTH_CACHE                    provisioning cache (default ~/.cache/hearth), as in provision.sh
 //   HEARTH_E2E_TIMEOUT_MS           total timeout, everything included (default 240000)
 //   HEARTH_E2E_READY_TIMEOUT_MS     how long suite.ts waits for the extension's `ready` (default 60000)
-//   HEARTH_E2E_PHASES               any of "A", "B", "F", comma-separated (default "A,B,F")
+//   HEARTH_E2E_PHASES               any of "A", "B", "C", "F", comma-separated (default "A,B,C,F")
 //   HEARTH_E2E_EXTENSION_DIR        extension folder to test (default: the repo root)
 //   HEARTH_E2E_OUTPUT               output folder (default <repo>/test-output/e2e)
 //   HEARTH_E2E_CHROMIUM             browser binary (default /usr/bin/chromium)

@@ -77,6 +77,7 @@ export async function runCompletionBench(options: CompletionBenchOptions) {
       inFlightAnswers: counters.inFlightAnswers,
       modelCalls: counters.modelCalls,
       promptReuseRatio: ratio(counters.reusedPromptTokens, counters.promptTokens),
+      requestPromptReuseRatio: ratio(counters.requestReusedPromptTokens, counters.requestPromptTokens),
       cancelledGenerations: counters.cancelledGenerations,
       prefetches: counters.prefetches,
       supersededRequests: counters.supersededRequests,

@@ -132,7 +132,7 @@ async function completionLatencies(options: IndexBenchOptions, concurrentDatabas
   if (indexer) await new Promise((resolve) => setTimeout(resolve, 1_500)); // let the pass get going
   const completer = new InlineCompleter(
     options.model,
-    { retrieved: () => [], recentDocuments: () => [], cursorMoved: () => {} },
+    { retrieved: () => [], recentDocuments: () => [], cursorMoved: async () => {} },
     { ...options.completer, cache: false, debounce: null, crossFileContext: false },
     options.logger,
   );

@@ -55,8 +55,11 @@ export interface CompletionModel {
 export interface CompletionContextSources {
   retrieved(uri: string): SnippetCandidate[];
   recentDocuments(uri: string): { path: string; text: string }[];
-  /** Called after each answered request so background retrieval can follow the cursor. */
-  cursorMoved(uri: string, path: string, text: string, offset: number): void;
+  /**
+   * Called after each answered request, and before a prefetch where the user put the cursor, so background
+   * retrieval can follow the cursor; settles when the refresh (if one started) is done.
+   */
+  cursorMoved(uri: string, path: string, text: string, offset: number): Promise<void>;
 }
 
 export interface CompleterConfig {
@@ -108,8 +111,9 @@ interface InFlight {
 }
 
 type Prefetch = "atCursor" | "afterAnswer";
-/** `byLine`: the snippets kept for the cursor's line (chosen now if it has none); `current`: see `candidates`. */
-type SnippetChoice = "byLine" | "current";
+/** `nearby`: the snippets kept near the cursor (chosen now if there are none); `current`: see `candidates`. */
+type SnippetChoice = "nearby" | "current";
+const snippetReachLines = 8;
 
 /** The counters `hearth/status` reports (`CompletionStatus`); the benchmarks read them. */
 export type CompleterStats = CompletionStatus;
@@ -119,7 +123,7 @@ export class InlineCompleter {
   private readonly debounce: DebounceTracker;
   private readonly inFlight = new Map<string, InFlight>();
   private family: Promise<FimFamily> | undefined;
-  private lineCandidates: { uri: string; line: number; candidates: SnippetCandidate[] } | undefined;
+  private keptSnippets: { uri: string; line: number; candidates: SnippetCandidate[] } | undefined;
   private readonly counters: CompleterStats = {
     requests: 0,
     cacheAnswers: 0,
@@ -130,6 +134,8 @@ export class InlineCompleter {
     prefetches: 0,
     promptTokens: 0,
     reusedPromptTokens: 0,
+    requestPromptTokens: 0,
+    requestReusedPromptTokens: 0,
   };
 
   constructor(
@@ -245,9 +251,9 @@ export class InlineCompleter {
 
   /**
    * Starts a background generation for `request` unless the document has one running. `atCursor`: the user
-   * put the cursor there, so its snippets become the ones kept for that line; `afterAnswer`: the place after
-   * accepting the answer just given, prompted with the snippets already in use, so the two prompts share
-   * their start.
+   * put the cursor there, so snippets retrieved for that place become the ones kept; `afterAnswer`: the place
+   * after accepting the answer just given, prompted with the snippets already in use, so the two prompts
+   * share their start.
    */
   prefetch(request: CompletionRequest, purpose: Prefetch = "atCursor"): void {
     if (!this.config.enabled || !this.config.prefetch || !this.config.cache) return;
@@ -261,9 +267,12 @@ export class InlineCompleter {
     };
     this.counters.prefetches++;
     const controller = new AbortController();
-    void this.track(request.uri, key, controller, () =>
-      this.generate(request, key, controller.signal, performance.now(), purpose),
-    );
+    void this.track(request.uri, key, controller, async () => {
+      // A cursor put down somewhere new gets the snippets retrieved for that place, not the old ones.
+      if (purpose === "atCursor")
+        await this.sources.cursorMoved(request.uri, request.path, request.text, request.offset);
+      return this.generate(request, key, controller.signal, performance.now(), purpose);
+    });
   }
 
   /** Registers a generation as the document's in-flight one until it settles. */
@@ -286,7 +295,7 @@ export class InlineCompleter {
   }
 
   /** The plan a request would use, for `hearth complete --explain`. */
-  async plan(request: CompletionRequest, snippets: SnippetChoice = "byLine"): Promise<CompletionPlan> {
+  async plan(request: CompletionRequest, snippets: SnippetChoice = "nearby"): Promise<CompletionPlan> {
     const family = await this.fimFamily();
     const countTokens = await this.model.tokenCounter("completion");
     // The prompt and the longest answer must both fit the model's context.
@@ -322,7 +331,7 @@ export class InlineCompleter {
       return null;
     };
     try {
-      const plan = await this.plan(request, purpose === "afterAnswer" ? "current" : "byLine");
+      const plan = await this.plan(request, purpose === "afterAnswer" ? "current" : "nearby");
       const filter = createStreamingFilter(plan.filter);
       if (!this.config.kvReuse) await this.model.clearSequence("completion");
       this.counters.modelCalls++;
@@ -341,12 +350,20 @@ export class InlineCompleter {
       );
       this.counters.promptTokens += result.metrics.promptTokens;
       this.counters.reusedPromptTokens += result.metrics.reusedPromptTokens;
+      if (purpose === "request") {
+        this.counters.requestPromptTokens += result.metrics.promptTokens;
+        this.counters.requestReusedPromptTokens += result.metrics.reusedPromptTokens;
+      }
+      this.logger.debug(
+        `completion ${purpose} ${request.path}:${request.offset}: prompt ${result.metrics.promptTokens} tokens ` +
+          `(${result.metrics.reusedPromptTokens} reused), ${result.metrics.totalMs.toFixed(0)} ms, ${result.metrics.stopReason}`,
+      );
       if (purpose === "request") this.debounce.modelLatency(result.metrics.totalMs);
       if (result.metrics.stopReason === "aborted") return stale();
       const text = finalize(result.text, plan.filter, {
         truncated: result.metrics.stopReason === "maxTokens",
       });
-      this.sources.cursorMoved(request.uri, request.path, request.text, request.offset);
+      void this.sources.cursorMoved(request.uri, request.path, request.text, request.offset);
       if (!text) return null;
       const id = randomUUID();
       if (this.config.cache) this.cache.store(key, { text, id });
@@ -368,16 +385,18 @@ export class InlineCompleter {
   }
 
   /**
-   * Snippets are chosen once per cursor line and kept while the user types on it: they open the prompt, so a
-   * change would make the model re-read everything after them instead of reusing its cached prefix.
-   * `current` takes the document's kept snippets whatever the line, and keeps nothing new.
+   * Snippets are chosen for a place and kept while the cursor stays within `snippetReachLines` of it: they
+   * open the prompt, so a change would make the model re-read everything after them instead of reusing its
+   * cached prefix (measured: each change cost a full prompt, 250 to 550 ms on the tiny model).
+   * `current` takes the document's kept snippets wherever the cursor is, and keeps nothing new.
    */
   private candidates(request: CompletionRequest, choice: SnippetChoice): SnippetCandidate[] {
     const line = lineNumberAt(request.text, request.offset);
-    const kept = this.lineCandidates;
-    if (kept?.uri === request.uri && (choice === "current" || kept.line === line)) return kept.candidates;
+    const kept = this.keptSnippets;
+    const nearby = kept && Math.abs(kept.line - line) <= snippetReachLines;
+    if (kept?.uri === request.uri && (choice === "current" || nearby)) return kept.candidates;
     const candidates = this.freshCandidates(request);
-    if (choice === "byLine") this.lineCandidates = { uri: request.uri, line, candidates };
+    if (choice === "nearby") this.keptSnippets = { uri: request.uri, line, candidates };
     return candidates;
   }
 

@@ -154,7 +154,11 @@ async function scoreSpans(
     if (crossFileContext) await retrieved.refresh(uri, span.path, span.maskedText, span.offset);
     const completer = new InlineCompleter(
       options.model,
-      { retrieved: (key) => retrieved.candidates(key), recentDocuments: () => [], cursorMoved: () => {} },
+      {
+        retrieved: (key) => retrieved.candidates(key),
+        recentDocuments: () => [],
+        cursorMoved: async () => {},
+      },
       { ...options.completer, crossFileContext, cache: false, debounce: null },
       options.logger,
     );

@@ -129,8 +129,12 @@ export interface CompletionStatus {
   cancelledGenerations: number;
   /** Background generations for where the user is likely to be next (after an answer, or a cursor move). */
   prefetches: number;
+  /** Prompt tokens of every generation, prefetches included, and how many came from the KV cache. */
   promptTokens: number;
   reusedPromptTokens: number;
+  /** The same for generations a keystroke waited for (prefetches left out). */
+  requestPromptTokens: number;
+  requestReusedPromptTokens: number;
 }
 
 /**

@@ -81,7 +81,11 @@ export function registerCompleteCommand(program: Command): void {
       await retrieved.refresh(uri, relative, text, offset);
       const completer = new InlineCompleter(
         completionModelOf(engine),
-        { retrieved: (key) => retrieved.candidates(key), recentDocuments: () => [], cursorMoved: () => {} },
+        {
+          retrieved: (key) => retrieved.candidates(key),
+          recentDocuments: () => [],
+          cursorMoved: async () => {},
+        },
         { ...settings.completion, crossFileContext: options.context, debounce: null, cache: false },
         logger,
       );
