@@ -15,6 +15,8 @@ export interface Ranking {
 export interface FusionConfig {
   /** The RRF constant; 60 in the original paper and in Tabby. */
   rrfK: number;
+  /** Each retriever's share: a rank counts `weight / (rrfK + rank)`. */
+  weights: Record<RetrieverName, number>;
   /** Extra score for a file modified just now, halving every `recencyHalfLifeDays`. */
   recencyBoost: number;
   recencyHalfLifeDays: number;
@@ -24,6 +26,7 @@ export interface FusionConfig {
 
 export const defaultFusionConfig: FusionConfig = {
   rrfK: 60,
+  weights: { lexical: 1, vector: 1, symbol: 1 },
   recencyBoost: 0.002,
   recencyHalfLifeDays: 14,
   perFileCap: 3,
@@ -51,7 +54,7 @@ export function fuseRankings(
   for (const ranking of rankings) {
     ranking.chunkIds.forEach((chunkId, index) => {
       const hit = fused.get(chunkId) ?? { chunkId, score: 0, retrievers: [] };
-      hit.score += 1 / (config.rrfK + index + 1);
+      hit.score += config.weights[ranking.retriever] / (config.rrfK + index + 1);
       if (!hit.retrievers.includes(ranking.retriever)) hit.retrievers.push(ranking.retriever);
       fused.set(chunkId, hit);
     });
