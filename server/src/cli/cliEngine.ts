@@ -17,6 +17,11 @@ export function createCliEngine(settings: ModelsSettings, logger: Logger): Model
   return ModelEngine.create(resolveModelsConfig(settings), logger);
 }
 
+/** The settings of a command's `--embedding <model>` flag (Hearth's defaults when it is absent). */
+export function embeddingSettings(embedding: string | undefined): ModelsSettings {
+  return embedding ? { models: { embedding } } : {};
+}
+
 /** The embedding model, or `undefined` with a warning saying what runs without it. */
 export async function optionalEmbedder(
   engine: ModelEngine,

@@ -26,6 +26,7 @@ import {
   detectFimFamily,
   type FimFamily,
   finalize,
+  lineNumberAt,
   planCompletion,
   type SnippetCandidate,
   similarWindows,
@@ -443,11 +444,4 @@ function abortableDelay(milliseconds: number, signal: AbortSignal): Promise<void
     }
     signal.addEventListener("abort", done, { once: true });
   });
-}
-
-function lineNumberAt(text: string, offset: number): number {
-  let line = 0;
-  for (let index = text.indexOf("\n"); index !== -1 && index < offset; index = text.indexOf("\n", index + 1))
-    line++;
-  return line;
 }

@@ -18,7 +18,7 @@
  * Admitted snippets come back least relevant first, the order `buildFimPrompt` wants.
  */
 
-import { lineStartOf } from "./indentation";
+import { lineNumberAt, lineStartOf } from "./indentation";
 
 export type CountTokens = (text: string) => number;
 
@@ -200,13 +200,7 @@ function anchorPrefix(
   if (window.start === 0 || anchorLines <= 1) return window;
   const cursorLineStart = lineStartOf(text, offset);
   if (window.start >= cursorLineStart) return window;
-  let line = 0;
-  for (
-    let index = text.indexOf("\n");
-    index !== -1 && index < window.start;
-    index = text.indexOf("\n", index + 1)
-  )
-    line++;
+  let line = lineNumberAt(text, window.start);
   let start = window.start;
   while (line % anchorLines !== 0 && start < cursorLineStart) {
     start = text.indexOf("\n", start) + 1;

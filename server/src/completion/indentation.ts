@@ -71,3 +71,11 @@ export function indentText(width: number, style: IndentStyle): string {
 export function lineStartOf(text: string, offset: number): number {
   return offset <= 0 ? 0 : text.lastIndexOf("\n", offset - 1) + 1;
 }
+
+/** The 0-based number of the line holding `offset`. */
+export function lineNumberAt(text: string, offset: number): number {
+  let line = 0;
+  for (let index = text.indexOf("\n"); index !== -1 && index < offset; index = text.indexOf("\n", index + 1))
+    line++;
+  return line;
+}

@@ -53,6 +53,7 @@ export {
   fimTemplate,
   isFimFamily,
 } from "./fimTemplates";
+export { lineNumberAt } from "./indentation";
 export type { CursorLines, MultilineDecision, MultilineInput, MultilineReason } from "./multiline";
 export { cursorLines, decideMultiline, decideMultilineAt, emptyBlockBody, opensBlock } from "./multiline";
 export type { CompletionPlan, CompletionPlanInput } from "./planCompletion";

@@ -6,8 +6,7 @@
 
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
-import { findFolderUpwards } from "../base/findFolderUpwards";
+import { findShippedFolder } from "../base/findFolderUpwards";
 import type { ModelRole } from "../protocol";
 import { ModelCatalogError } from "./modelErrors";
 
@@ -54,15 +53,13 @@ let nativeModelsDirectory: string | undefined;
 
 /** `native-models/`: `HEARTH_NATIVE_MODELS_DIR` when set, else the nearest one above this module with a catalog. */
 export function findNativeModelsDirectory(): string {
-  nativeModelsDirectory ??= process.env.HEARTH_NATIVE_MODELS_DIR || searchUpwards();
+  nativeModelsDirectory ??= findShippedFolder(
+    "native-models",
+    "catalog.json",
+    process.env.HEARTH_NATIVE_MODELS_DIR,
+    (message) => new ModelCatalogError(message),
+  );
   return nativeModelsDirectory;
-}
-
-function searchUpwards(): string {
-  const start = path.dirname(fileURLToPath(import.meta.url));
-  const found = findFolderUpwards(start, "native-models", "catalog.json");
-  if (!found) throw new ModelCatalogError(`no native-models/catalog.json in ${start} or any folder above it`);
-  return found;
 }
 
 export function loadModelCatalog(

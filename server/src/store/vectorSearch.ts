@@ -49,14 +49,13 @@ export class VectorSearch {
   private loadedGeneration = "";
   private loadedRemovalGeneration = "";
   private loadedMaxId = 0;
+  private countedGeneration: string | undefined;
+  private counted = 0;
 
   constructor(
     private readonly database: Database,
     private readonly config: VectorSearchConfig = defaultVectorSearchConfig,
   ) {}
-
-  private countedGeneration: string | undefined;
-  private counted = 0;
 
   /** Counted once per write generation: `count(*)` walks an index of every vector. */
   count(): number {

@@ -7,8 +7,7 @@
 
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
-import { findFolderUpwards } from "../base/findFolderUpwards";
+import { findShippedFolder } from "../base/findFolderUpwards";
 import type { QueryKind } from "./syntaxTree";
 
 export class GrammarsNotFoundError extends Error {
@@ -19,15 +18,13 @@ let grammarsDirectory: string | undefined;
 
 /** The `grammars/` folder: `HEARTH_GRAMMARS_DIR` when set, else the nearest one above this module. */
 export function findGrammarsDirectory(): string {
-  grammarsDirectory ??= process.env.HEARTH_GRAMMARS_DIR || searchUpwards();
+  grammarsDirectory ??= findShippedFolder(
+    "grammars",
+    "manifest.json",
+    process.env.HEARTH_GRAMMARS_DIR,
+    (message) => new GrammarsNotFoundError(message),
+  );
   return grammarsDirectory;
-}
-
-function searchUpwards(): string {
-  const start = path.dirname(fileURLToPath(import.meta.url));
-  const found = findFolderUpwards(start, "grammars", "manifest.json");
-  if (!found) throw new GrammarsNotFoundError(`no grammars/manifest.json in ${start} or any folder above it`);
-  return found;
 }
 
 export function readQuerySource(folder: string, kind: QueryKind, grammarsDirectory?: string): string {

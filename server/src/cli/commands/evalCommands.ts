@@ -7,7 +7,7 @@ import { resolveSettings } from "../../config/settings";
 import { runCompletionEval } from "../../eval/completionEval";
 import { EvalCorpusError, findPythonStandardLibrary, runRetrievalEval } from "../../eval/retrievalEval";
 import { defaultIndexPath, hearthCacheFolder } from "../../index/indexLocation";
-import { createCliEngine, optionalEmbedder, stderrLogger } from "../cliEngine";
+import { createCliEngine, embeddingSettings, optionalEmbedder, stderrLogger } from "../cliEngine";
 import { createProgressReporter } from "../progressReporter";
 import { printResult } from "./bench";
 
@@ -41,10 +41,7 @@ export function registerEvalCommand(program: Command): Command {
           process.exitCode = 2;
           return;
         }
-        const engine = createCliEngine(
-          options.embedding ? { models: { embedding: options.embedding } } : {},
-          logger,
-        );
+        const engine = createCliEngine(embeddingSettings(options.embedding), logger);
         const embedder = options.vectors
           ? await optionalEmbedder(engine, logger, "no embedding model, so lexical retrieval only")
           : undefined;

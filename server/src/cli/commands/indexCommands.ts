@@ -11,7 +11,7 @@ import type { ModelEngine } from "../../models";
 import { type QueryEmbedder, type SearchMode, searchIndex } from "../../retrieval/searchIndex";
 import { openIndexDatabase } from "../../store/database";
 import { IndexReader } from "../../store/indexReader";
-import { createCliEngine, optionalEmbedder, stderrLogger } from "../cliEngine";
+import { createCliEngine, embeddingSettings, optionalEmbedder, stderrLogger } from "../cliEngine";
 import { createProgressReporter } from "../progressReporter";
 
 interface IndexOptions {
@@ -40,10 +40,7 @@ export function registerIndexCommands(program: Command): void {
       const root = path.resolve(dir);
       const databasePath = path.resolve(options.db ?? defaultIndexPath(root));
       const logger = stderrLogger(options.verbose);
-      const engine = createCliEngine(
-        options.embedding ? { models: { embedding: options.embedding } } : {},
-        logger,
-      );
+      const engine = createCliEngine(embeddingSettings(options.embedding), logger);
       const embedder = options.vectors
         ? await optionalEmbedder(engine, logger, "indexing without vectors")
         : undefined;
@@ -133,10 +130,7 @@ export function registerIndexCommands(program: Command): void {
         const databasePath = path.resolve(options.db ?? defaultIndexPath(path.resolve(options.root)));
         const database = openIndexDatabase(databasePath, { readonly: true });
         const logger = stderrLogger();
-        const engine = createCliEngine(
-          options.embedding ? { models: { embedding: options.embedding } } : {},
-          logger,
-        );
+        const engine = createCliEngine(embeddingSettings(options.embedding), logger);
         try {
           const reader = new IndexReader(database);
           const embedQuery = await queryEmbedder(engine, reader, options.mode, logger);
