@@ -19,8 +19,8 @@ import {
   StreamMessageWriter,
 } from "vscode-languageserver-protocol/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
+import { percentile, ratio } from "../base/numbers";
 import { type HearthStatus, type PrefetchCompletionParams, prefetchCompletionMethod } from "../protocol";
-import { percentile } from "./retrievalBench";
 import {
   buildTypingSessions,
   defaultTraceOptions,
@@ -90,16 +90,15 @@ export async function runCompletionBench(options: CompletionBenchOptions) {
         withoutReuse.status.completion!.reusedPromptTokens,
         withoutReuse.status.completion!.promptTokens,
       ),
-      p50Ratio: ratio(percentile(withReuse.latenciesMs, 0.5), percentile(withoutReuse.latenciesMs, 0.5)),
+      p50Ratio: ratio(
+        percentile(withReuse.latenciesMs, 0.5) ?? 0,
+        percentile(withoutReuse.latenciesMs, 0.5) ?? 0,
+      ),
       completionModel: withReuse.status.models?.find((model) => model.role === "completion")?.id ?? null,
     };
   } finally {
     rmSync(workspace, { recursive: true, force: true });
   }
-}
-
-function ratio(part: number, whole: number): number {
-  return whole > 0 ? Math.round((part / whole) * 1000) / 1000 : 0;
 }
 
 async function replay(

@@ -11,13 +11,13 @@ import { setPriority, tmpdir } from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Logger } from "../base/logger";
+import { percentile, round } from "../base/numbers";
 import type { CompleterConfig, CompletionModel } from "../completer/inlineCompleter";
 import { InlineCompleter } from "../completer/inlineCompleter";
 import { defaultIndexConfig } from "../config/indexDefaults";
 import type { ChunkEmbedder } from "../index/indexRunner";
 import { IndexSession } from "../index/indexSession";
 import { languageForPath } from "../syntax";
-import { percentile } from "./retrievalBench";
 import { seededRandom } from "./typingTrace";
 
 export interface IndexBenchOptions {
@@ -185,9 +185,4 @@ function pickSourceFiles(root: string, count: number): string[] {
     [files[index], files[other]] = [files[other]!, files[index]!];
   }
   return files.slice(0, count);
-}
-
-function round(value: number, digits = 2): number {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
 }

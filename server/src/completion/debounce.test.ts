@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DebounceTracker, debounceDelay, defaultDebounceConfig, median } from "./debounce";
+import { DebounceTracker, debounceDelay, defaultDebounceConfig } from "./debounce";
 
 test("with no samples the delay is 1.5 × the default gap", () => {
   assert.equal(debounceDelay({ keystrokeIntervalsMs: [], modelLatenciesMs: [] }), 180);
@@ -39,11 +39,6 @@ test("the configured bounds hold", () => {
   const config = { ...defaultDebounceConfig, minMs: 40, maxMs: 100 };
   assert.equal(debounceDelay({ keystrokeIntervalsMs: [], modelLatenciesMs: [1000] }, config), 40);
   assert.equal(debounceDelay({ keystrokeIntervalsMs: [], modelLatenciesMs: [] }, config), 100);
-});
-
-test("median", () => {
-  assert.equal(median([3, 1, 2]), 2);
-  assert.equal(median([4, 1, 3, 2]), 2.5);
 });
 
 test("the tracker records gaps between keystrokes, latencies and outcomes, keeping a window", () => {

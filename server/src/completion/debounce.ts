@@ -17,6 +17,8 @@
  * Without enough samples k is `defaultIntervalMs`, L is 0 and r is 0.5. Bounds: 0 to 300 ms by default.
  */
 
+import { median } from "../base/numbers";
+
 export interface DebounceSamples {
   /** Gaps between recent keystrokes, ms, oldest first. */
   keystrokeIntervalsMs: readonly number[];
@@ -66,12 +68,6 @@ export function debounceDelay(
     outcomes.length >= config.minSamples ? outcomes.filter(Boolean).length / outcomes.length : 0.5;
   const raw = (config.typingFactor * interval - config.latencyCredit * latency) * (1.25 - 0.5 * acceptance);
   return Math.round(Math.min(config.maxMs, Math.max(config.minMs, raw)));
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** Keeps the recent samples for `debounceDelay`; times come from the caller, so tests need no clock. */

@@ -8,8 +8,9 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
+import { editSimilarity } from "../base/editSimilarity";
 import type { Logger } from "../base/logger";
-import { percentile } from "../bench/retrievalBench";
+import { percentile, round } from "../base/numbers";
 import { seededRandom } from "../bench/typingTrace";
 import type { CompleterConfig, CompletionModel } from "../completer/inlineCompleter";
 import { InlineCompleter } from "../completer/inlineCompleter";
@@ -21,7 +22,7 @@ import { searchIndex } from "../retrieval/searchIndex";
 import { openIndexDatabase } from "../store/database";
 import { IndexReader } from "../store/indexReader";
 import { createParserBackend, isLanguageId, languageForPath } from "../syntax";
-import { editSimilarity, type MaskedSpan, normalizeWhitespace, pickMaskedSpans } from "./maskedSpans";
+import { type MaskedSpan, normalizeWhitespace, pickMaskedSpans } from "./maskedSpans";
 
 export interface CompletionEvalOptions {
   root: string;
@@ -183,7 +184,7 @@ async function scoreSpans(
     outcomes.push({
       kind: span.kind,
       exact: normalizeWhitespace(got) === normalizeWhitespace(expected),
-      similarity: editSimilarity(got, expected),
+      similarity: editSimilarity(normalizeWhitespace(got), normalizeWhitespace(expected)),
       parses: await parsesCleanly(backend, language, span, completion),
       ms,
     });
@@ -236,8 +237,4 @@ function sampleFiles(root: string, limit: number, random: () => number): string[
 
 function mean(values: number[]): number {
   return values.length ? round(values.reduce((sum, value) => sum + value, 0) / values.length) : 0;
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

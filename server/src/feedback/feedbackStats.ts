@@ -5,6 +5,7 @@
  * Pure: rows in, figures out.
  */
 
+import { percentile, ratio, round } from "../base/numbers";
 import type {
   DailyFigures,
   FeedbackFigures,
@@ -87,7 +88,7 @@ class Tally {
       acceptanceRate: ratio(this.accepted, this.shown),
       anyAcceptanceRate: ratio(this.accepted + this.partiallyAccepted, this.shown),
       acceptedChars: this.acceptedChars,
-      medianLatencyMs: percentile(this.latencies, 0.5),
+      medianLatencyMs: percentile(this.latencies, 0.5, 0),
       survival5m: mean(this.survival5m),
     };
   }
@@ -202,8 +203,8 @@ export function computeFeedbackStats(
       }),
     ) as Record<SurvivalCheckpoint, SurvivalFigures>,
     latency: {
-      p50Ms: percentile(latencies, 0.5),
-      p90Ms: percentile(latencies, 0.9),
+      p50Ms: percentile(latencies, 0.5, 0),
+      p90Ms: percentile(latencies, 0.9, 0),
       buckets: buckets.map(
         (bucket): LatencyBucket => ({ ...bucket, acceptanceRate: ratio(bucket.accepted, bucket.shown) }),
       ),
@@ -250,23 +251,6 @@ export function localDay(ms: number): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
-function ratio(numerator: number, denominator: number): number | null {
-  return denominator > 0 ? round(numerator / denominator, 4) : null;
-}
-
 function mean(values: readonly number[]): number | null {
   return values.length ? round(values.reduce((sum, value) => sum + value, 0) / values.length, 4) : null;
-}
-
-/** Nearest-rank percentile. */
-export function percentile(values: readonly number[], fraction: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((left, right) => left - right);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
-  return Math.round(sorted[rank]!);
-}
-
-function round(value: number, digits: number): number {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
 }

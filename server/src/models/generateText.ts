@@ -5,6 +5,7 @@
  */
 
 import type { Token } from "node-llama-cpp";
+import { round } from "../base/numbers";
 import type { GenerationModel, SequenceSlot } from "./generationModel";
 import type { GenerationRequest, GenerationResult, SpeculationMode } from "./generationTypes";
 import { ContextOverflowError, GenerationAbortedError, throwIfAborted } from "./modelErrors";
@@ -190,8 +191,4 @@ export function visibleText(text: string, stops: readonly string[]): string {
     }
   }
   return text.slice(0, end);
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }

@@ -5,10 +5,11 @@
  */
 
 import type { LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
+import { messageOf } from "../base/errors";
 import type { Logger } from "../base/logger";
 import type { GenerationRole } from "./generationTypes";
 import type { LoadedModelFile } from "./loadModelFile";
-import { GenerationAbortedError, messageOf } from "./modelErrors";
+import { GenerationAbortedError } from "./modelErrors";
 import type { GenerationRoleConfig } from "./modelsConfig";
 import { DraftProposer, SpeculationTuner } from "./speculativeDecoding";
 

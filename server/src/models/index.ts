@@ -18,7 +18,7 @@ export type {
 } from "./generationTypes";
 export { infillPrompt } from "./generationTypes";
 export type { BenchmarkOptions, SelfBenchmark, SuiteFigures } from "./inferenceBenchmark";
-export { benchmarkSuite, measureDraftSetting, median, quickSelfBenchmark } from "./inferenceBenchmark";
+export { benchmarkSuite, measureDraftSetting, quickSelfBenchmark } from "./inferenceBenchmark";
 export { measureMemoryBandwidth } from "./memoryBandwidth";
 export type { CatalogEntry, CatalogTier, ModelCatalog } from "./modelCatalog";
 export {

@@ -7,6 +7,7 @@
  */
 
 import { Logger } from "../base/logger";
+import { median, round } from "../base/numbers";
 import type { SpeculationMode } from "../protocol";
 import { type GenerationResult, type GenerationRole, infillPrompt } from "./generationTypes";
 import { measureMemoryBandwidth } from "./memoryBandwidth";
@@ -583,16 +584,4 @@ function commonPrefixLength(a: string, b: string): number {
   let length = 0;
   while (length < a.length && length < b.length && a[length] === b[length]) length++;
   return length;
-}
-
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-function round(value: number, digits = 2): number {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
 }

@@ -5,11 +5,12 @@
 
 import { statSync } from "node:fs";
 import { type LlamaModel, readGgufFileInfo } from "node-llama-cpp";
+import { messageOf } from "../base/errors";
 import type { Logger } from "../base/logger";
 import type { ModelRole } from "../protocol";
 import { type GpuLayerAttempt, gpuLayerAttempts, loadWithGpuFallback } from "./gpuLayerFallback";
 import type { InferenceBackend } from "./inferenceBackend";
-import { ModelLoadError, messageOf } from "./modelErrors";
+import { ModelLoadError } from "./modelErrors";
 import type { ResolvedModelFile } from "./modelFiles";
 
 export interface LoadedModelFile {

@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import type { Token } from "node-llama-cpp";
+import { messageOf } from "../base/errors";
 import type { Logger } from "../base/logger";
 import type { BackendStatus, GenerationMetrics, ModelRole, ModelStatus } from "../protocol";
 import { EmbeddingModel } from "./embeddingModel";
@@ -27,13 +28,7 @@ import type {
 import { type InferenceBackend, openInferenceBackend } from "./inferenceBackend";
 import { type LoadedModelFile, loadModelFile } from "./loadModelFile";
 import { modelRoles } from "./modelCatalog";
-import {
-  GenerationAbortedError,
-  ModelLoadError,
-  ModelUnavailableError,
-  messageOf,
-  throwIfAborted,
-} from "./modelErrors";
+import { GenerationAbortedError, ModelLoadError, ModelUnavailableError, throwIfAborted } from "./modelErrors";
 import { type ResolvedModelFile, resolveModelFile } from "./modelFiles";
 import type { GenerationRoleConfig, ModelsConfig, RoleModelConfig } from "./modelsConfig";
 import { prefixStateFile } from "./prefixStates";

@@ -72,7 +72,3 @@ export function throwIfAborted(
 ): void {
   if (signal?.aborted) throw new GenerationAbortedError(partial);
 }
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

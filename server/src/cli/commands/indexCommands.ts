@@ -4,6 +4,7 @@ import { statSync } from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
 import type { Logger } from "../../base/logger";
+import { round } from "../../base/numbers";
 import { defaultIndexConfig, defaultSearchCandidates, defaultSearchFusion } from "../../config/indexDefaults";
 import { defaultIndexPath } from "../../index/indexLocation";
 import { IndexSession } from "../../index/indexSession";
@@ -205,8 +206,4 @@ function databaseBytes(databasePath: string): number {
     } catch {}
   }
   return total;
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }
