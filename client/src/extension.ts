@@ -14,7 +14,7 @@ import {
   State,
   TransportKind,
 } from "vscode-languageclient/node";
-import { type HearthStatus, statusMethod } from "../../server/src/protocol";
+import { type HearthStatus, statusRequest } from "../../server/src/protocol";
 import { activateCompletionPrefetch } from "./completionPrefetch";
 import { activateFeedback, type FeedbackFeature } from "./feedback/activateFeedback";
 import { CrashPolicy, restartWindowMs } from "./lsp/crashPolicy";
@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
 
   async function requestStatus(): Promise<HearthStatus> {
     if (!client?.isRunning()) throw new Error("Hearth's language server is not running.");
-    return client.sendRequest<HearthStatus>(statusMethod);
+    return client.sendRequest(statusRequest.type);
   }
 
   async function refreshStatusBar(): Promise<void> {

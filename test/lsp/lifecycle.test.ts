@@ -3,8 +3,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import type { HearthStatus } from "../../server/src/protocol";
-import { statusMethod } from "../../server/src/protocol";
+import { statusRequest } from "../../server/src/protocol";
 import { startStdioServer } from "./stdioServer";
 
 const packageVersion = JSON.parse(readFileSync("package.json", "utf8")).version;
@@ -24,7 +23,7 @@ test("hearth/status reports version, runtime and loaded native modules", async (
   const server = startStdioServer();
   try {
     await server.initialize();
-    const status = await server.connection.sendRequest<HearthStatus>(statusMethod);
+    const status = await server.connection.sendRequest(statusRequest.type);
     assert.equal(status.version, packageVersion);
     assert.equal(status.server.node, process.version);
     assert.equal(status.server.nodeAbi, process.versions.modules);
@@ -66,7 +65,7 @@ test("an unknown request gets a MethodNotFound error and the server keeps servin
         return true;
       },
     );
-    const status = await server.connection.sendRequest<HearthStatus>(statusMethod);
+    const status = await server.connection.sendRequest(statusRequest.type);
     assert.equal(status.version, packageVersion);
   } finally {
     await server.stop();
@@ -79,7 +78,7 @@ test("garbage on stdin is reported on stderr, never answered on stdout, and the 
     await server.initialize();
     const body = "{ this is not json";
     server.process.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-    const status = await server.connection.sendRequest<HearthStatus>(statusMethod);
+    const status = await server.connection.sendRequest(statusRequest.type);
     assert.equal(status.version, packageVersion);
   } finally {
     await server.stop();
@@ -94,7 +93,7 @@ test("logs go to stderr and the LSP log, never to stdout", async () => {
   });
   try {
     await server.initialize();
-    await server.connection.sendRequest(statusMethod);
+    await server.connection.sendRequest(statusRequest.type);
   } finally {
     await server.stop();
   }

@@ -6,11 +6,10 @@
 import * as vscode from "vscode";
 import type { LanguageClient, Middleware } from "vscode-languageclient/node";
 import {
-  type FeedbackDeleteResult,
   type FeedbackStats,
   type FeedbackStatsParams,
-  feedbackDeleteMethod,
-  feedbackStatsMethod,
+  feedbackDeleteRequest,
+  feedbackStatsRequest,
 } from "../../../server/src/protocol";
 import { DashboardPanel } from "./dashboardPanel";
 import { FeedbackCapture } from "./feedbackCapture";
@@ -37,8 +36,8 @@ export function activateFeedback(
   };
   const stats = async (): Promise<FeedbackStats> => {
     await capture.flushNow();
-    const stats = await runningClient().sendRequest<FeedbackStats | null>(
-      feedbackStatsMethod,
+    const stats = await runningClient().sendRequest(
+      feedbackStatsRequest.type,
       {} satisfies FeedbackStatsParams,
     );
     if (!stats) throw new Error("Hearth's server is still starting; try again in a moment.");
@@ -63,7 +62,7 @@ export function activateFeedback(
         }
         capture.forgetAll();
         try {
-          const result = await runningClient().sendRequest<FeedbackDeleteResult>(feedbackDeleteMethod);
+          const result = await runningClient().sendRequest(feedbackDeleteRequest.type);
           void vscode.window.showInformationMessage(
             `Hearth deleted ${result.deletedEvents} feedback events.`,
           );

@@ -21,7 +21,7 @@ import {
   type FeedbackEvent,
   type FeedbackEventsParams,
   feedbackDatabaseFileName,
-  feedbackEventsMethod,
+  feedbackEventsNotification,
   type InlineSuggestionRef,
   type SuggestionFacts,
   suggestionAcceptedCommand,
@@ -133,7 +133,9 @@ export class FeedbackCapture implements vscode.Disposable {
     const events = this.queue;
     this.queue = [];
     try {
-      await client.sendNotification(feedbackEventsMethod, { events } satisfies FeedbackEventsParams);
+      await client.sendNotification(feedbackEventsNotification.type, {
+        events,
+      } satisfies FeedbackEventsParams);
     } catch (error) {
       this.output.warn(`feedback: could not send ${events.length} event(s), will retry: ${error}`);
       this.queue = [...events, ...this.queue].slice(-maxQueuedEvents);

@@ -20,7 +20,12 @@ import {
 } from "vscode-languageserver-protocol/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { percentile, ratio } from "../base/numbers";
-import { type HearthStatus, type PrefetchCompletionParams, prefetchCompletionMethod } from "../protocol";
+import {
+  type HearthStatus,
+  type PrefetchCompletionParams,
+  prefetchCompletionNotification,
+  statusRequest,
+} from "../protocol";
 import {
   buildTypingSessions,
   defaultTraceOptions,
@@ -146,7 +151,7 @@ async function replay(
       typedSoFar += session.span.length;
       options.onProgress?.(typedSoFar, total, label);
     }
-    figures.status = await connection.sendRequest<HearthStatus>("hearth/status");
+    figures.status = await connection.sendRequest(statusRequest.type);
     return figures;
   } finally {
     await connection.sendRequest("shutdown").catch(() => undefined);
@@ -159,7 +164,7 @@ async function replay(
 async function waitForIndex(connection: ProtocolConnection): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    const status = await connection.sendRequest<HearthStatus>("hearth/status");
+    const status = await connection.sendRequest(statusRequest.type);
     if (status.indexes.every((index) => index.state === "idle" || index.state === "error")) return;
     await sleep(250);
   }
@@ -201,7 +206,7 @@ async function typeSession(
   let pending: { source: CancellationTokenSource; done: Promise<void> } | undefined;
   let suggestion: string | undefined;
   // The cursor is put down, as a click would, and the user reads a moment before typing.
-  await connection.sendNotification(prefetchCompletionMethod, {
+  await connection.sendNotification(prefetchCompletionNotification.type, {
     textDocument: { uri },
     position: document.positionAt(cursor),
   } satisfies PrefetchCompletionParams);

@@ -60,50 +60,69 @@ export class FeedbackService implements SuggestionGate {
   private readonly outcomeListeners: ((accepted: boolean) => void)[] = [];
   private queue: FeedbackEvent[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
-  private readonly pruneTimer: NodeJS.Timeout | undefined;
+  private readonly pruneTimer: NodeJS.Timeout;
   private readonly now: () => number;
   private storeError: string | undefined;
 
   private constructor(
     private store: FeedbackStore | null,
     readonly databasePath: string | null,
-    private readonly config: FeedbackConfig,
+    private config: FeedbackConfig,
     private readonly logger: Logger,
     private readonly options: FeedbackServiceOptions,
   ) {
     this.now = options.now ?? Date.now;
-    if (store) {
-      this.prune();
-      this.pruneTimer = setInterval(() => this.prune(), options.pruneIntervalMs ?? 6 * 3_600_000);
-      this.pruneTimer.unref();
-    }
+    this.pruneTimer = setInterval(() => this.prune(), options.pruneIntervalMs ?? 6 * 3_600_000);
+    this.pruneTimer.unref();
   }
 
   static open(options: FeedbackServiceOptions): FeedbackService {
-    let store: FeedbackStore | null = null;
-    let error: string | undefined;
-    if (options.databasePath && options.config.enabled) {
-      try {
-        store = FeedbackStore.open(options.databasePath, {
-          readonly: false,
-          onRecreated: (movedTo, reason) =>
-            options.logger.warn(
-              `the feedback database was damaged (${reason}); kept it as ${movedTo} and started a new one`,
-            ),
-        });
-      } catch (caught) {
-        error = caught instanceof Error ? caught.message : String(caught);
-        options.logger.error(`feedback is not stored: cannot open ${options.databasePath}`, caught);
-      }
-    }
-    const service = new FeedbackService(store, options.databasePath, options.config, options.logger, options);
-    service.storeError = error;
+    const service = new FeedbackService(null, options.databasePath, options.config, options.logger, options);
+    service.openStore();
     return service;
   }
 
+  private openStore(): void {
+    if (!this.databasePath || !this.config.enabled || this.store) return;
+    this.storeError = undefined;
+    try {
+      this.store = FeedbackStore.open(this.databasePath, {
+        readonly: false,
+        onRecreated: (movedTo, reason) =>
+          this.logger.warn(
+            `the feedback database was damaged (${reason}); kept it as ${movedTo} and started a new one`,
+          ),
+      });
+      this.prune();
+    } catch (caught) {
+      this.storeError = caught instanceof Error ? caught.message : String(caught);
+      this.logger.error(`feedback is not stored: cannot open ${this.databasePath}`, caught);
+    }
+  }
+
+  /**
+   * New settings: switching collection off stores what is queued and closes the database, switching it on
+   * opens it, new retention limits prune at once. What memory learned (pauses, rejected texts) is kept.
+   */
+  reconfigure(config: FeedbackConfig): void {
+    this.config = config;
+    if (config.enabled) {
+      this.openStore();
+      this.prune();
+    } else {
+      this.flush();
+      this.store?.close();
+      this.store = null;
+    }
+  }
+
   /** Called with true for each suggestion accepted (whole or in part), false for each rejected. */
-  onOutcome(listener: (accepted: boolean) => void): void {
+  onOutcome(listener: (accepted: boolean) => void): () => void {
     this.outcomeListeners.push(listener);
+    return () => {
+      const index = this.outcomeListeners.indexOf(listener);
+      if (index >= 0) this.outcomeListeners.splice(index, 1);
+    };
   }
 
   allowRequest(trigger: "automatic" | "invoked", nowMs: number): boolean {
@@ -210,7 +229,7 @@ export class FeedbackService implements SuggestionGate {
 
   dispose(): void {
     this.flush();
-    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    clearInterval(this.pruneTimer);
     this.store?.close();
     this.store = null;
   }

@@ -1,28 +1,25 @@
 /**
  * One workspace folder's index as the server sees it: the index host that writes it, a read-only view for
- * searches, and the bookkeeping that turns editor events into index jobs (a full pass at startup and after
+ * its counts, and the bookkeeping that turns editor events into index jobs (a full pass at startup and after
  * a branch switch, batched updates after saves and file-system changes).
  */
 
 import type { Logger } from "../base/logger";
-import type { IndexStatus } from "../protocol";
-import type { FusionConfig } from "../retrieval/fuseRankings";
-import { type SearchHit, type SearchMode, searchIndex } from "../retrieval/searchIndex";
 import { type Database, openIndexDatabase } from "../store/database";
 import { IndexReader } from "../store/indexReader";
+import type { SearchableIndex } from "./indexedWorkspaces";
 import type { IndexHostClient } from "./indexHostClient";
 import type { IndexProgress } from "./indexRunner";
+import type { IndexStatus } from "./indexStatus";
 
 export interface WorkspaceIndexConfig {
-  searchCandidates: number;
-  fusion: FusionConfig;
   /** Saves and file events within this window are indexed together. */
   updateDelayMs: number;
 }
 
 export type ProgressSink = (progress: IndexProgress | "end") => void;
 
-export class WorkspaceIndex {
+export class WorkspaceIndex implements SearchableIndex {
   private state: IndexStatus["state"] = "starting";
   private error: string | undefined;
   private lastPass: IndexStatus["lastPass"];
@@ -35,7 +32,7 @@ export class WorkspaceIndex {
 
   constructor(
     readonly root: string,
-    private readonly databasePath: string,
+    readonly databasePath: string,
     private readonly host: IndexHostClient,
     private readonly config: WorkspaceIndexConfig,
     private readonly logger: Logger,
@@ -103,18 +100,9 @@ export class WorkspaceIndex {
     }
   }
 
-  async search(query: string, k: number, mode: SearchMode, signal?: AbortSignal): Promise<SearchHit[]> {
-    const reader = this.openReader();
-    if (!reader) return [];
-    const embedQuery = this.host.embeddingModel
-      ? (text: string) => this.host.embedQuery(text, signal)
-      : undefined;
-    return searchIndex(
-      reader,
-      { query, mode, candidates: this.config.searchCandidates, fusion: { ...this.config.fusion, limit: k } },
-      embedQuery,
-      signal,
-    );
+  /** Embeds a search query with the index's own embedding model; absent when it has none. */
+  get embedQuery(): ((text: string, signal?: AbortSignal) => Promise<Float32Array>) | undefined {
+    return this.host.embeddingModel ? (text, signal) => this.host.embedQuery(text, signal) : undefined;
   }
 
   status(): IndexStatus {

@@ -3,9 +3,34 @@
  * back. Plain data, so callers never need node-llama-cpp's types.
  */
 
-import type { GenerationMetrics, ModelRole, SpeculationMode } from "../protocol";
+/** The roles a model can have; each role is configured and loaded on its own. */
+export type ModelRole = "completion" | "draft" | "chat" | "embedding";
 
-export type { GenerationMetrics, SpeculationMode };
+export type SpeculationMode = "none" | "draft" | "inputLookup";
+
+/** What one inference request cost; times in milliseconds. */
+export interface GenerationMetrics {
+  role: ModelRole;
+  speculation: SpeculationMode;
+  promptTokens: number;
+  /** Prompt tokens whose KV state was reused from the previous request on the same sequence. */
+  reusedPromptTokens: number;
+  generatedTokens: number;
+  /** Waiting for the scheduler and the sequence before any work started. */
+  queuedMs: number;
+  timeToFirstTokenMs: number;
+  /** Generated tokens after the first, per second of decoding. */
+  decodeTokensPerSecond: number;
+  /** Speculated tokens the target model checked, and how many of them it confirmed. */
+  draftedTokens: number;
+  acceptedTokens: number;
+  /** Time spent producing speculated tokens (the draft model's decoding; next to nothing for input lookup). */
+  proposalMs: number;
+  /** Target-model evaluations during decoding; generated / this = tokens per evaluation. */
+  targetEvaluations: number;
+  totalMs: number;
+  stopReason: "eog" | "stop" | "stopToken" | "maxTokens" | "hook" | "contextFull" | "aborted";
+}
 
 /** The roles that generate text; `draft` only assists them and `embedding` only embeds. */
 export type GenerationRole = Extract<ModelRole, "completion" | "chat">;

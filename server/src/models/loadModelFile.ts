@@ -7,7 +7,7 @@ import { statSync } from "node:fs";
 import { type LlamaModel, readGgufFileInfo } from "node-llama-cpp";
 import { messageOf } from "../base/errors";
 import type { Logger } from "../base/logger";
-import type { ModelRole } from "../protocol";
+import type { ModelRole } from "./generationTypes";
 import { type GpuLayerAttempt, gpuLayerAttempts, loadWithGpuFallback } from "./gpuLayerFallback";
 import type { InferenceBackend } from "./inferenceBackend";
 import { ModelLoadError } from "./modelErrors";

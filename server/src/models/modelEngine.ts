@@ -12,15 +12,17 @@ import * as path from "node:path";
 import type { Token } from "node-llama-cpp";
 import { messageOf } from "../base/errors";
 import type { Logger } from "../base/logger";
-import type { BackendStatus, GenerationMetrics, ModelRole, ModelStatus } from "../protocol";
 import { EmbeddingModel } from "./embeddingModel";
+import type { BackendStatus, ModelStatus } from "./engineStatus";
 import { generateText } from "./generateText";
 import { GenerationModel } from "./generationModel";
 import type {
+  GenerationMetrics,
   GenerationRequest,
   GenerationResult,
   GenerationRole,
   InfillTokens,
+  ModelRole,
   PrefixPreparation,
   Prompt,
   RequestPriority,
@@ -89,12 +91,25 @@ export class ModelEngine {
   private disposed = false;
 
   private constructor(
-    readonly config: ModelsConfig,
+    private currentConfig: ModelsConfig,
     private readonly logger: Logger,
   ) {
-    const entry = (role: ModelRole): RoleEntry => ({
+    this.entries = {
+      completion: this.freshEntry("completion"),
+      draft: this.freshEntry("draft"),
+      chat: this.freshEntry("chat"),
+      embedding: this.freshEntry("embedding"),
+    };
+  }
+
+  get config(): ModelsConfig {
+    return this.currentConfig;
+  }
+
+  private freshEntry(role: ModelRole): RoleEntry {
+    const entry: RoleEntry = {
       role,
-      config: config.roles[role],
+      config: this.currentConfig.roles[role],
       state: "absent",
       resolved: null,
       runtime: null,
@@ -102,22 +117,61 @@ export class ModelEngine {
       failure: null,
       requests: 0,
       lastRequest: null,
-    });
-    this.entries = {
-      completion: entry("completion"),
-      draft: entry("draft"),
-      chat: entry("chat"),
-      embedding: entry("embedding"),
     };
-    for (const role of modelRoles) {
-      const configured = config.roles[role];
-      if (!configured) continue;
+    if (entry.config) {
       try {
-        this.entries[role].resolved = resolveModelFile(configured.model, role, config);
+        entry.resolved = resolveModelFile(entry.config.model, role, this.currentConfig);
       } catch (error) {
-        this.entries[role].state = "error";
-        this.entries[role].failure = error as Error;
+        entry.state = "error";
+        entry.failure = error as Error;
       }
+    }
+    return entry;
+  }
+
+  /**
+   * Whether `config` can be applied to this engine by `reconfigure`: the same backend, threads and folders.
+   * Otherwise the caller builds a new engine.
+   */
+  canReconfigure(config: ModelsConfig): boolean {
+    const { roles: _ours, ...ours } = this.currentConfig;
+    const { roles: _theirs, ...theirs } = config;
+    return JSON.stringify({ ...ours, catalog: null }) === JSON.stringify({ ...theirs, catalog: null });
+  }
+
+  /**
+   * Applies a new role configuration: each role whose config changed is unloaded and loads again on its next
+   * use; every other role stays loaded, its KV caches intact. A changed draft model reloads the generation
+   * roles too (their contexts hold the draft's). Callers stop requests on the changed roles first.
+   * Returns the roles that changed.
+   */
+  async reconfigure(config: ModelsConfig): Promise<ModelRole[]> {
+    const changed = modelRoles.filter(
+      (role) => JSON.stringify(config.roles[role]) !== JSON.stringify(this.currentConfig.roles[role]),
+    );
+    if (changed.includes("draft")) {
+      for (const role of ["completion", "chat"] as const) if (!changed.includes(role)) changed.push(role);
+    }
+    this.currentConfig = config;
+    for (const role of changed) await this.unload(role);
+    for (const role of changed) this.entries[role] = this.freshEntry(role);
+    return changed;
+  }
+
+  /** Frees a role's context, and its weights when no other role shares the file. */
+  private async unload(role: ModelRole): Promise<void> {
+    const entry = this.entries[role];
+    const runtime = await entry.loading?.catch(() => null);
+    if (runtime && "dispose" in runtime) await runtime.dispose().catch(() => {});
+    const file = entry.resolved?.path;
+    entry.runtime = null;
+    entry.loading = null;
+    entry.resolved = null;
+    const shared = modelRoles.some((other) => other !== role && this.entries[other].resolved?.path === file);
+    if (file && !shared) {
+      const loaded = this.files.get(file);
+      this.files.delete(file);
+      await (await loaded?.catch(() => null))?.model.dispose();
     }
   }
 

@@ -6,7 +6,7 @@
 
 import * as os from "node:os";
 import * as path from "node:path";
-import type { ModelRole, SpeculationMode } from "../protocol";
+import type { ModelRole, SpeculationMode } from "./generationTypes";
 import { findNativeModelsDirectory, loadModelCatalog, type ModelCatalog } from "./modelCatalog";
 
 export type GpuChoice = "auto" | false | "cuda" | "vulkan" | "metal";

@@ -10,8 +10,12 @@
 
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import * as path from "node:path";
-import type { FeedbackEvent, SurvivalCheckpoint } from "../protocol";
-import { survivalCheckpoints } from "../protocol";
+import {
+  type StoredCheckpoint,
+  type StoredFeedbackEvent,
+  type StoredInlineEvent,
+  storedCheckpoints,
+} from "./feedbackEvents";
 import { feedbackMigrations } from "./feedbackMigrations";
 import { type Database, isDamagedDatabase, openReader, openWriter, type SqliteFileKind } from "./sqliteFile";
 
@@ -49,14 +53,14 @@ export interface SuggestionRow {
   outcomeReason: string | null;
   acceptedChars: number;
   partialAccepts: number;
-  survival: Partial<Record<SurvivalCheckpoint, number>>;
+  survival: Partial<Record<StoredCheckpoint, number>>;
 }
 
 /** One suggestion with the text needed to build training examples. */
 export interface ExportRow extends SuggestionRow {
   text: string | null;
   finalText: string | null;
-  finalCheckpoint: SurvivalCheckpoint | null;
+  finalCheckpoint: StoredCheckpoint | null;
   userText: string | null;
   userTextSimilarity: number | null;
   prompt: PromptContext | null;
@@ -71,7 +75,7 @@ export interface ActivityTotals {
 
 export interface StoredEvent {
   id: number;
-  event: FeedbackEvent;
+  event: StoredFeedbackEvent;
 }
 
 export interface OpenFeedbackOptions {
@@ -111,7 +115,10 @@ export class FeedbackStore {
    * Stores a batch in one transaction. Events whose `eventId` is already stored are skipped. `prompts` gives
    * the code around suggestions shown in this batch (by subject id), when the user keeps context.
    */
-  append(events: readonly FeedbackEvent[], prompts: ReadonlyMap<string, PromptContext> = new Map()): number {
+  append(
+    events: readonly StoredFeedbackEvent[],
+    prompts: ReadonlyMap<string, PromptContext> = new Map(),
+  ): number {
     const insertEvent = this.database.prepare(
       "insert or ignore into events (event_id, at, surface, type, subject_id, payload) values (?, ?, ?, ?, ?, ?)",
     );
@@ -198,7 +205,7 @@ export class FeedbackStore {
         ...toSuggestionRow(row),
         text: (row.text as string | null) ?? null,
         finalText: (row.final_text as string | null) ?? null,
-        finalCheckpoint: (row.final_checkpoint as SurvivalCheckpoint | null) ?? null,
+        finalCheckpoint: (row.final_checkpoint as StoredCheckpoint | null) ?? null,
         userText: (row.user_text as string | null) ?? null,
         userTextSimilarity: (row.user_text_similarity as number | null) ?? null,
         prompt:
@@ -241,10 +248,10 @@ export class FeedbackStore {
             .prepare("select id, payload from events where subject_id = ? order by id desc limit ?")
             .all(subjectId, limit)
     ) as { id: number; payload: string }[];
-    return rows.map((row) => ({ id: row.id, event: JSON.parse(row.payload) as FeedbackEvent }));
+    return rows.map((row) => ({ id: row.id, event: JSON.parse(row.payload) as StoredFeedbackEvent }));
   }
 
-  private applyToSuggestion(event: FeedbackEvent, prompts: ReadonlyMap<string, PromptContext>): void {
+  private applyToSuggestion(event: StoredInlineEvent, prompts: ReadonlyMap<string, PromptContext>): void {
     const id = event.subjectId;
     switch (event.type) {
       case "shown": {
@@ -315,7 +322,7 @@ export class FeedbackStore {
             `update suggestions set final_text = coalesce(?, final_text), final_checkpoint = ?
              where id = ? and ? >= ${checkpointOrderSql("final_checkpoint")}`,
           )
-          .run(event.text ?? null, event.checkpoint, id, survivalCheckpoints.indexOf(event.checkpoint));
+          .run(event.text ?? null, event.checkpoint, id, storedCheckpoints.indexOf(event.checkpoint));
         return;
       }
       case "userText":
@@ -348,8 +355,8 @@ export class FeedbackStore {
   }
 }
 
-function survivalColumn(checkpoint: SurvivalCheckpoint): string {
-  const columns: Record<SurvivalCheckpoint, string> = {
+function survivalColumn(checkpoint: StoredCheckpoint): string {
+  const columns: Record<StoredCheckpoint, string> = {
     "30s": "survival_30s",
     "2m": "survival_2m",
     "5m": "survival_5m",
@@ -359,12 +366,12 @@ function survivalColumn(checkpoint: SurvivalCheckpoint): string {
 }
 
 function checkpointOrderSql(column: string): string {
-  return `case ${column} ${survivalCheckpoints.map((name, index) => `when '${name}' then ${index}`).join(" ")} else -1 end`;
+  return `case ${column} ${storedCheckpoints.map((name, index) => `when '${name}' then ${index}`).join(" ")} else -1 end`;
 }
 
 function toSuggestionRow(row: Record<string, unknown>): SuggestionRow {
-  const survival: Partial<Record<SurvivalCheckpoint, number>> = {};
-  for (const checkpoint of survivalCheckpoints) {
+  const survival: Partial<Record<StoredCheckpoint, number>> = {};
+  for (const checkpoint of storedCheckpoints) {
     const value = row[survivalColumn(checkpoint)];
     if (typeof value === "number") survival[checkpoint] = value;
   }

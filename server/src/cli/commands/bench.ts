@@ -5,8 +5,6 @@ import type { Command } from "commander";
 import { runCompletionBench } from "../../bench/completionBench";
 import { runIndexBench } from "../../bench/indexBench";
 import { defaultRetrievalBenchConfig, runRetrievalBench } from "../../bench/retrievalBench";
-import { completionModelOf } from "../../completer/completionModel";
-import { resolveSettings } from "../../config/settings";
 import { findPythonStandardLibrary } from "../../eval/retrievalEval";
 import { createCliEngine, optionalEmbedder, stderrLogger } from "../cliEngine";
 import { createProgressReporter } from "../progressReporter";
@@ -71,8 +69,7 @@ export function registerBenchCommand(program: Command): Command {
     .action(
       async (dir: string | undefined, options: { updates: number; completions: number; json?: boolean }) => {
         const logger = stderrLogger();
-        const settings = resolveSettings({}, (message) => logger.warn(message));
-        const engine = createCliEngine(settings.models, logger);
+        const engine = createCliEngine({}, logger);
         const progress = createProgressReporter();
         try {
           const embedder = await optionalEmbedder(engine, logger, "indexing without vectors");
@@ -80,8 +77,6 @@ export function registerBenchCommand(program: Command): Command {
             cliPath: process.argv[1]!,
             root: path.resolve(dir ?? findPythonStandardLibrary()),
             embedder,
-            model: completionModelOf(engine),
-            completer: settings.completion,
             updates: options.updates,
             completions: options.completions,
             logger,

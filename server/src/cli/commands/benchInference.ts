@@ -10,12 +10,10 @@ import type { Logger } from "../../base/logger";
 import {
   type BenchmarkOptions,
   benchmarkSuite,
-  ModelEngine,
-  type ModelsConfig,
   measureDraftSetting,
-  resolveModelsConfig,
   type SuiteFigures,
-} from "../../models";
+} from "../../bench/inferenceBench";
+import { ModelEngine, type ModelsConfig, resolveModelsConfig } from "../../models";
 import { stderrLogger } from "../cliEngine";
 import { addModelFlags, type ModelFlags, settingsFromFlags } from "./models";
 

@@ -4,18 +4,12 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
-import { completionModelOf } from "../../completer/completionModel";
-import { InlineCompleter } from "../../completer/inlineCompleter";
-import { explainCompletionPlan, finalizeWithTrace } from "../../completion";
-import { defaultSearchCandidates, defaultSearchFusion } from "../../config/indexDefaults";
-import { resolveSettings } from "../../config/settings";
-import { RetrievedSnippets } from "../../context/retrievedSnippets";
+import { completionCapability } from "../../completion/capability";
+import { explainCompletionPlan, finalizeWithTrace } from "../../completion/pipeline";
+import { createCore } from "../../core/createCore";
 import { defaultIndexPath } from "../../index/indexLocation";
-import { searchIndex } from "../../retrieval/searchIndex";
-import { openIndexDatabase } from "../../store/database";
-import { IndexReader } from "../../store/indexReader";
 import { languageForPath } from "../../syntax";
-import { createCliEngine, stderrLogger } from "../cliEngine";
+import { stderrLogger } from "../cliEngine";
 
 interface CompleteOptions {
   json?: boolean;
@@ -50,45 +44,21 @@ export function registerCompleteCommand(program: Command): void {
       const root = path.resolve(options.root);
       const logger = stderrLogger();
 
-      const settings = resolveSettings(
-        { models: options.model ? { completion: options.model } : {} },
-        (message) => logger.warn(message),
-      );
-      const engine = createCliEngine(settings.models, logger);
       const databasePath = options.db ?? defaultIndexPath(root);
-      const database =
-        options.context && existsSync(databasePath)
-          ? openIndexDatabase(databasePath, { readonly: true })
-          : undefined;
-      const reader = database && new IndexReader(database);
       // Lexical and symbol retrieval only: a one-shot command should not load the embedding model too.
-      const retrieved = new RetrievedSnippets(async (query, k) =>
-        reader
-          ? searchIndex(
-              reader,
-              {
-                query,
-                mode: "hybrid",
-                candidates: defaultSearchCandidates,
-                fusion: { ...defaultSearchFusion, limit: k },
-              },
-              undefined,
-            )
-          : [],
-      );
+      const core = await createCore({
+        roots: [root],
+        settings: {
+          models: options.model ? { completion: options.model } : {},
+          completion: { crossFileContext: options.context, debounce: false, cache: false },
+        },
+        logger,
+        indexDatabases: options.context && existsSync(databasePath) ? { [root]: databasePath } : {},
+        feedbackDatabase: null,
+      });
+      const completion = core.capability(completionCapability)!;
       const uri = pathToFileURL(absolute).href;
       const relative = path.relative(root, absolute).split(path.sep).join("/");
-      await retrieved.refresh(uri, relative, text, offset);
-      const completer = new InlineCompleter(
-        completionModelOf(engine),
-        {
-          retrieved: (key) => retrieved.candidates(key),
-          recentDocuments: () => [],
-          cursorMoved: async () => {},
-        },
-        { ...settings.completion, crossFileContext: options.context, debounce: null, cache: false },
-        logger,
-      );
       const request = {
         uri,
         path: relative,
@@ -99,8 +69,8 @@ export function registerCompleteCommand(program: Command): void {
         trigger: "invoked" as const,
       };
       try {
-        const answer = await completer.complete(request, new AbortController().signal);
-        const plan = options.explain ? await completer.plan(request) : undefined;
+        const answer = await completion.completeOnce(request);
+        const plan = options.explain ? await completion.plan(request) : undefined;
         if (options.json) {
           process.stdout.write(
             `${JSON.stringify(
@@ -135,8 +105,7 @@ export function registerCompleteCommand(program: Command): void {
           }
         }
       } finally {
-        database?.close();
-        await engine.dispose();
+        await core.dispose();
       }
     });
 }

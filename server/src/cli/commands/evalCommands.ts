@@ -2,8 +2,6 @@
 
 import * as path from "node:path";
 import type { Command } from "commander";
-import { completionModelOf } from "../../completer/completionModel";
-import { resolveSettings } from "../../config/settings";
 import { runCompletionEval } from "../../eval/completionEval";
 import { EvalCorpusError, findPythonStandardLibrary, runRetrievalEval } from "../../eval/retrievalEval";
 import { defaultIndexPath, hearthCacheFolder } from "../../index/indexLocation";
@@ -95,20 +93,17 @@ export function registerEvalCommand(program: Command): Command {
       ) => {
         const root = path.resolve(dir);
         const logger = stderrLogger();
-        const settings = resolveSettings(
-          options.model ? { models: { completion: options.model } } : {},
-          (message) => logger.warn(message),
-        );
-        const engine = createCliEngine(settings.models, logger);
+        const settings = { models: options.model ? { completion: options.model } : {} };
+        // The index is built here with the default embedding model; the core embeds queries with the same one.
+        const engine = createCliEngine({}, logger);
         const embedder = await optionalEmbedder(engine, logger, "cross-file context without vectors");
         const progress = createProgressReporter();
         try {
           const result = await runCompletionEval({
             root,
             databasePath: options.db ?? defaultIndexPath(root, path.join(hearthCacheFolder(), "eval")),
-            model: completionModelOf(engine),
+            settings,
             embedder,
-            completer: settings.completion,
             maxFiles: options.files,
             seed: options.seed,
             logger,

@@ -5,6 +5,7 @@
 
 import * as os from "node:os";
 import type { Command } from "commander";
+import { quickSelfBenchmark } from "../../bench/inferenceBench";
 import {
   catalogEntryPath,
   downloadModelFile,
@@ -12,16 +13,15 @@ import {
   type GpuChoice,
   listInstalledModels,
   ModelEngine,
+  type ModelRole,
   type ModelsConfig,
   type ModelsSettings,
   measureMemoryBandwidth,
   modelRoles,
   parseModelUri,
-  quickSelfBenchmark,
   resolveModelFile,
   resolveModelsConfig,
 } from "../../models";
-import type { ModelRole } from "../../protocol";
 import { stderrLogger } from "../cliEngine";
 import { createProgressReporter } from "../progressReporter";
 

@@ -2,7 +2,7 @@
 
 import type { Command } from "commander";
 import { probeNativeModules } from "../../health/nativeModules";
-import { collectStatus } from "../../health/serverStatus";
+import { baseStatus } from "../../health/serverStatus";
 import type { HearthStatus } from "../../protocol";
 
 export function registerStatusCommand(program: Command): void {
@@ -11,13 +11,7 @@ export function registerStatusCommand(program: Command): void {
     .description("show version, runtime, native modules, models and index state")
     .option("--json", "print one JSON object")
     .action((options: { json?: boolean }) => {
-      const status = collectStatus({
-        nativeModules: probeNativeModules(),
-        backend: () => null,
-        models: () => null,
-        indexes: () => [],
-        completion: () => null,
-      });
+      const status = baseStatus(probeNativeModules());
       process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
       if (status.nativeModules.some((module) => !module.ok)) process.exitCode = 1;
     });

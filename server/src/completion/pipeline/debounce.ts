@@ -17,7 +17,7 @@
  * Without enough samples k is `defaultIntervalMs`, L is 0 and r is 0.5. Bounds: 0 to 300 ms by default.
  */
 
-import { median } from "../base/numbers";
+import { median } from "../../base/numbers";
 
 export interface DebounceSamples {
   /** Gaps between recent keystrokes, ms, oldest first. */

@@ -44,6 +44,11 @@ export interface CompletionPlanInput {
 }
 
 export interface CompletionPlan {
+  /**
+   * Which prompt layout produced the suggestion (`<family>/<revision>`), stored with its feedback so a
+   * change of prompt building can be compared on the user's own acceptance figures.
+   */
+  promptVersion: string;
   context: CompletionContext;
   decision: MultilineDecision;
   multiline: boolean;
@@ -51,6 +56,12 @@ export interface CompletionPlan {
   maxTokens: number;
   filter: FilterContext;
 }
+
+/**
+ * Revision of how prompts are laid out (windows, snippet placement, templates). Bump it with any change that
+ * alters the text a model sees for the same cursor, so feedback before and after can be told apart.
+ */
+export const promptLayoutRevision = 1;
 
 /** llama.vscode asks for 128 tokens; a single line rarely needs more than a third of that. */
 export const defaultMaxTokens = { singleLine: 48, multiline: 128 };
@@ -88,6 +99,7 @@ export function planCompletion(input: CompletionPlanInput): CompletionPlan {
     language: input.language,
   });
   return {
+    promptVersion: `${prompt.family}/${promptLayoutRevision}`,
     context,
     decision,
     multiline,

@@ -15,6 +15,15 @@
 
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../base/logger";
+import { RequestSupersededError } from "../capability/capability";
+import type { SuggestionGate } from "../feedback";
+import type {
+  GenerationMetrics,
+  GenerationRequest,
+  GenerationResult,
+  InfillTokens,
+  SpeculationMode,
+} from "../models";
 import {
   CompletionCache,
   type CompletionPlan,
@@ -30,16 +39,7 @@ import {
   planCompletion,
   type SnippetCandidate,
   similarWindows,
-} from "../completion";
-import type { SuggestionGate } from "../feedback";
-import type {
-  GenerationMetrics,
-  GenerationRequest,
-  GenerationResult,
-  InfillTokens,
-  SpeculationMode,
-} from "../models";
-import type { CompletionStatus } from "../protocol";
+} from "./pipeline";
 
 /** The part of `ModelEngine` the completer needs (a narrow seam, so tests can count calls). */
 export interface CompletionModel {
@@ -101,6 +101,8 @@ export interface CompletionAnswer {
   /** What produced it, for feedback breakdowns: the model, the FIM template family, the snippet sources. */
   model: string;
   template: string | null;
+  /** The prompt layout (`<family>/<revision>`); `null` for answers that did not build a prompt (cache). */
+  promptVersion: string | null;
   contextSources: string[];
 }
 
@@ -116,13 +118,33 @@ type Prefetch = "atCursor" | "afterAnswer";
 type SnippetChoice = "nearby" | "current";
 const snippetReachLines = 8;
 
-/** The counters `hearth/status` reports (`CompletionStatus`); the benchmarks read them. */
-export type CompleterStats = CompletionStatus;
+/** What the completer counts since it started; `hearth/status` reports them and the benchmarks read them. */
+export interface CompleterStats {
+  requests: number;
+  /** Answered from the typed-ahead cache, without a model call. */
+  cacheAnswers: number;
+  /** Answered by joining a generation already running for a shorter prefix. */
+  inFlightAnswers: number;
+  modelCalls: number;
+  /** Requests made stale by a newer keystroke, during the debounce or the generation. */
+  supersededRequests: number;
+  /** Generations stopped part-way because their request (or prefetch) went stale. */
+  cancelledGenerations: number;
+  /** Background generations for where the user is likely to be next (after an answer, or a cursor move). */
+  prefetches: number;
+  /** Prompt tokens of every generation, prefetches included, and how many came from the KV cache. */
+  promptTokens: number;
+  reusedPromptTokens: number;
+  /** The same for generations a keystroke waited for (prefetches left out). */
+  requestPromptTokens: number;
+  requestReusedPromptTokens: number;
+}
 
 export class InlineCompleter {
   private readonly cache = new CompletionCache();
   private readonly debounce: DebounceTracker;
   private readonly inFlight = new Map<string, InFlight>();
+  private disposed = false;
   private family: Promise<FimFamily> | undefined;
   private keptSnippets: { uri: string; line: number; candidates: SnippetCandidate[] } | undefined;
   private readonly counters: CompleterStats = {
@@ -159,7 +181,7 @@ export class InlineCompleter {
   }
 
   async complete(request: CompletionRequest, signal: AbortSignal): Promise<CompletionAnswer | null> {
-    if (!this.config.enabled) return null;
+    if (!this.config.enabled || this.disposed) return null;
     // Feedback: automatic requests pause after a run of rejections; a rejected text is not shown again here.
     if (this.gate && !this.gate.allowRequest(request.trigger, Date.now())) return null;
     const answer = await this.answer(request, signal);
@@ -198,6 +220,7 @@ export class InlineCompleter {
           metrics: null,
           model: modelId,
           template: null,
+          promptVersion: null,
           contextSources: [],
         };
       }
@@ -230,7 +253,7 @@ export class InlineCompleter {
     if (signal.aborted) {
       // A newer keystroke arrived during the debounce: this request never reaches the model.
       this.counters.supersededRequests++;
-      return null;
+      throw new RequestSupersededError();
     }
 
     const controller = new AbortController();
@@ -241,6 +264,8 @@ export class InlineCompleter {
         signal.removeEventListener("abort", onAbort),
       ),
     );
+    // Stale before it was answered: a newer keystroke aborted its generation.
+    if (!answer && controller.signal.aborted) throw new RequestSupersededError();
     if (answer?.source === "model") {
       this.prefetch(
         { ...request, text: prefix + answer.text + suffix, offset: request.offset + answer.text.length },
@@ -257,7 +282,7 @@ export class InlineCompleter {
    * share their start.
    */
   prefetch(request: CompletionRequest, purpose: Prefetch = "atCursor"): void {
-    if (!this.config.enabled || !this.config.prefetch || !this.config.cache) return;
+    if (!this.config.enabled || !this.config.prefetch || !this.config.cache || this.disposed) return;
     const modelId = this.model.modelId("completion");
     if (!modelId || this.inFlight.has(request.uri)) return;
     const key = {
@@ -293,6 +318,12 @@ export class InlineCompleter {
     };
     this.inFlight.set(uri, entry);
     return entry.result;
+  }
+
+  /** Stops every running generation (requests and prefetches); called when the capability stops. */
+  dispose(): void {
+    this.disposed = true;
+    for (const running of this.inFlight.values()) running.controller.abort();
   }
 
   /** The plan a request would use, for `hearth complete --explain`. */
@@ -376,6 +407,7 @@ export class InlineCompleter {
         metrics: result.metrics,
         model: key.modelId,
         template: plan.prompt.family,
+        promptVersion: plan.promptVersion,
         contextSources: [...new Set(plan.context.snippets.map((snippet) => snippet.source))],
       };
     } catch (error) {

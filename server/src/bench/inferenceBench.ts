@@ -8,12 +8,16 @@
 
 import { Logger } from "../base/logger";
 import { median, round } from "../base/numbers";
-import type { SpeculationMode } from "../protocol";
-import { type GenerationResult, type GenerationRole, infillPrompt } from "./generationTypes";
-import { measureMemoryBandwidth } from "./memoryBandwidth";
-import { ModelEngine } from "./modelEngine";
-import { throwIfAborted } from "./modelErrors";
-import type { ModelsConfig } from "./modelsConfig";
+import {
+  GenerationAbortedError,
+  type GenerationResult,
+  type GenerationRole,
+  infillPrompt,
+  ModelEngine,
+  type ModelsConfig,
+  measureMemoryBandwidth,
+  type SpeculationMode,
+} from "../models";
 
 export interface BenchmarkOptions {
   /** Repetitions of each measurement. */
@@ -266,7 +270,7 @@ async function measureDecode(
       // Rotate the order so no mode always runs right after a cold cache or a busy moment.
       const order = modes.map((_, offset) => modes[(offset + run + index) % modes.length]!);
       for (const mode of order) {
-        throwIfAborted(options.signal);
+        if (options.signal?.aborted) throw new GenerationAbortedError(null);
         const result = await engine.generate(
           { role, prompt, maxTokens: options.maxTokens, speculation: mode, sequenceKey: `bench-${mode}` },
           options.signal,
@@ -353,7 +357,7 @@ async function measureTtft(
   const reloaded: number[] = [];
   await engine.preparePrefix({ role, prefix: { tokens: prefix }, sequenceKey: key }, options.signal);
   for (let run = 0; run < options.runs; run++) {
-    throwIfAborted(options.signal);
+    if (options.signal?.aborted) throw new GenerationAbortedError(null);
     await engine.clearSequence(role, key);
     cold.push(await ttft(tails[run % tails.length]!));
     warm.push(await ttft(tails[(run + 1) % tails.length]!));

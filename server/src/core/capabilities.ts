@@ -1,0 +1,18 @@
+/**
+ * The capabilities the server runs, in start order. Adding one is one line here (and its folder); the LSP
+ * layer, status and settings changes pick it up from this table.
+ */
+
+import { completionCapability } from "../completion/capability";
+import { feedbackCapability } from "../feedback/capability";
+import { healthCapability } from "../health/capability";
+import { indexingCapability } from "../index/capability";
+import { searchCapability } from "../retrieval/capability";
+
+export const capabilityModules = [
+  healthCapability,
+  indexingCapability,
+  searchCapability,
+  feedbackCapability,
+  completionCapability,
+] as const;

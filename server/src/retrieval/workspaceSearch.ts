@@ -1,0 +1,70 @@
+/**
+ * The read side of search across every indexed workspace folder: one read-only connection per index database
+ * (WAL: searches never wait for the index host writing it), opened when first needed, and hybrid search over
+ * each folder with the results merged by score.
+ */
+
+import type { Logger } from "../base/logger";
+import type { IndexedWorkspaces, SearchableIndex } from "../index/indexedWorkspaces";
+import { type Database, openIndexDatabase } from "../store/database";
+import { IndexReader } from "../store/indexReader";
+import { type SearchHit, type SearchMode, searchIndex } from "./searchIndex";
+import { defaultSearchCandidates, defaultSearchFusion } from "./searchSettings";
+
+export interface RootedSearchHit extends SearchHit {
+  root: string;
+}
+
+interface OpenReader {
+  database: Database;
+  reader: IndexReader;
+}
+
+export class WorkspaceSearch {
+  private readonly readers = new Map<string, OpenReader>();
+
+  constructor(
+    private readonly indexes: IndexedWorkspaces,
+    private readonly logger: Logger,
+  ) {}
+
+  async search(query: string, k: number, mode: SearchMode, signal?: AbortSignal): Promise<RootedSearchHit[]> {
+    const perFolder = await Promise.all(
+      this.indexes.searchable().map(async (index) => {
+        const reader = this.readerFor(index);
+        if (!reader) return [];
+        const hits = await searchIndex(
+          reader,
+          { query, mode, candidates: defaultSearchCandidates, fusion: { ...defaultSearchFusion, limit: k } },
+          index.embedQuery,
+          signal,
+        );
+        return hits.map((hit) => ({ ...hit, root: index.root }));
+      }),
+    );
+    return perFolder
+      .flat()
+      .sort((left, right) => right.score - left.score)
+      .slice(0, k);
+  }
+
+  /** The index's read-only view, once its database exists (the index host creates it on its first pass). */
+  private readerFor(index: SearchableIndex): IndexReader | undefined {
+    const open = this.readers.get(index.databasePath);
+    if (open) return open.reader;
+    try {
+      const database = openIndexDatabase(index.databasePath, { readonly: true });
+      const reader = new IndexReader(database);
+      this.readers.set(index.databasePath, { database, reader });
+      return reader;
+    } catch (error) {
+      this.logger.debug(`search: ${index.databasePath} is not readable yet: ${error}`);
+      return undefined;
+    }
+  }
+
+  dispose(): void {
+    for (const { database } of this.readers.values()) database.close();
+    this.readers.clear();
+  }
+}
