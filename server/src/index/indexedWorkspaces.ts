@@ -5,16 +5,9 @@
  */
 
 import type { IndexStatus } from "./indexStatus";
+import type { SearchableIndex } from "./searchableIndex";
 import type { WorkspaceFolders } from "./workspaceFolders";
 import type { ProgressSink, WorkspaceIndex } from "./workspaceIndex";
-
-/** What retrieval needs of a folder's index: where its database is, and how to embed a query for it. */
-export interface SearchableIndex {
-  root: string;
-  databasePath: string;
-  /** Absent when the index has no embedding model: search is then lexical and by symbol name only. */
-  embedQuery?: ((text: string, signal?: AbortSignal) => Promise<Float32Array>) | undefined;
-}
 
 export class IndexedWorkspaces {
   private readonly indexes = new Map<string, WorkspaceIndex>();

@@ -7,10 +7,10 @@
 import type { Logger } from "../base/logger";
 import { type Database, openIndexDatabase } from "../store/database";
 import { IndexReader } from "../store/indexReader";
-import type { SearchableIndex } from "./indexedWorkspaces";
 import type { IndexHostClient } from "./indexHostClient";
 import type { IndexProgress } from "./indexRunner";
 import type { IndexStatus } from "./indexStatus";
+import type { SearchableIndex } from "./searchableIndex";
 
 export interface WorkspaceIndexConfig {
   /** Saves and file events within this window are indexed together. */

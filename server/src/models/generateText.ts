@@ -87,7 +87,7 @@ export async function generateText(
     await sequence.evaluateWithoutGeneratingNewTokens(pending.slice(0, step), { evaluationPriority });
     pending = pending.slice(step);
     throwIfAborted(signal, result());
-    await control.yieldToInteractive();
+    await control.yieldToHigherPriority();
   }
 
   const stopTokens = new Set(input.stopTokens);
@@ -148,7 +148,7 @@ export async function generateText(
         stopReason = maxTokens < request.maxTokens ? "contextFull" : "maxTokens";
         break;
       }
-      await control.yieldToInteractive();
+      await control.yieldToHigherPriority();
     }
   }
 

@@ -36,10 +36,11 @@ export interface GenerationMetrics {
 export type GenerationRole = Extract<ModelRole, "completion" | "chat">;
 
 /**
- * `interactive` (completion, chat) runs ahead of `background` (indexing, evals): background work yields between
- * batches (embeddings) or tokens (generation), so it delays an interactive request by at most one batch.
+ * `interactive` (keystroke completion) runs ahead of `user` (chat, review: work the user watches), which runs
+ * ahead of `background` (prefetch, embeddings, evals); lower classes give way between tokens or batches, so
+ * each waits at most one step of the classes below it. See `priorityScheduler.ts`.
  */
-export type RequestPriority = "interactive" | "background";
+export type RequestPriority = "interactive" | "user" | "background";
 
 export interface ChatMessage {
   role: "system" | "user" | "assistant";

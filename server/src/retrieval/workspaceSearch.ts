@@ -5,7 +5,8 @@
  */
 
 import type { Logger } from "../base/logger";
-import type { IndexedWorkspaces, SearchableIndex } from "../index/indexedWorkspaces";
+import type { IndexedWorkspaces } from "../index/indexedWorkspaces";
+import type { SearchableIndex } from "../index/searchableIndex";
 import { type Database, openIndexDatabase } from "../store/database";
 import { IndexReader } from "../store/indexReader";
 import { type SearchHit, type SearchMode, searchIndex } from "./searchIndex";

@@ -2,9 +2,10 @@
 
 import * as path from "node:path";
 import type { Command } from "commander";
+import { hearthCacheFolder } from "../../base/cacheFolder";
 import { runCompletionEval } from "../../eval/completionEval";
 import { EvalCorpusError, findPythonStandardLibrary, runRetrievalEval } from "../../eval/retrievalEval";
-import { defaultIndexPath, hearthCacheFolder } from "../../index/indexLocation";
+import { defaultIndexPath } from "../../index/indexLocation";
 import { createCliEngine, embeddingSettings, optionalEmbedder, stderrLogger } from "../cliEngine";
 import { createProgressReporter } from "../progressReporter";
 import { printResult } from "./bench";

@@ -15,7 +15,7 @@
  * 6. a blank line after a line that opens a block → several lines; any other blank line → single line.
  */
 
-import type { Definition } from "../../syntax";
+import type { Definition } from "../../syntax/syntaxOutline";
 import { commentStart, openBrackets } from "./codeScanner";
 import { indentWidth, isBlank, lineStartOf } from "./indentation";
 import { canonicalLanguage, lexicalRules } from "./languageSyntax";
