@@ -56,21 +56,31 @@ const signalRules: readonly SignalRule[] = [
     signal: "instructionOverride",
     weight: 2,
     pattern:
-      /\b(?:new|updated|real|actual|true|hidden|secret)\s+(?:system\s+)?instructions?\s*(?:for\s+(?:the\s+)?(?:ai|assistant|model|llm|agent)\s*)?:|\bsystem\s+(?:prompt|message)\s+override\b|\bdeveloper\s+mode\s+(?:enabled|on|activated)\b|\b(?:jailbreak|jailbroken|dan)\s+mode\b|\byou(?:'re| are) (?:now )?jailbroken\b|\b(?:without|free of|no)\s+(?:any\s+)?(?:restrictions|filters|guardrails|safety rules)\b|\bmust obey\b|\b(?:begin\s+)?system\s+override\b/gi,
+      /\b(?:new|updated|real|actual|true|hidden|secret)\s+(?:system\s+)?instructions?\s*(?:for\s+(?:the\s+)?(?:ai|assistant|model|llm|agent)\s*)?:|\bsystem\s+(?:prompt|message)\s+override\b|\bdeveloper\s+mode\s+(?:enabled|on|activated)\b|\b(?:jailbreak|jailbroken|dan)\s+mode\b|\byou(?:'re| are) (?:now )?jailbroken\b|\b(?:without|free of)\s+(?:any\s+)?(?:restrictions|filters|guardrails|safety rules)\b|\bno (?:restrictions|guardrails|safety rules)\b|\bmust obey\b|\b(?:begin\s+)?system\s+override\b/gi,
+  },
+  {
+    // Forged turns in a model's chat template; case-sensitive, so Python's `[inst]` is not one.
+    signal: "chatTemplate",
+    weight: 2,
+    pattern:
+      /<\|im_start\|>\s*(?:system|assistant)|<\|(?:system|assistant)\|>|<<SYS>>|\[INST\]|<\|start_header_id\|>\s*system/g,
   },
   {
     signal: "chatTemplate",
     weight: 2,
     pattern:
-      /<\|im_start\|>\s*(?:system|assistant)|<\|(?:system|assistant)\|>|<<SYS>>|\[INST\]|<\|start_header_id\|>\s*system|(?:^[\s#/*<!-]*|["'`(]\s*)(?:system|instruction)\s*:\s*(?:you|ignore|new|forget|disregard|from now)|^[\s#/*<!"'`-]*#{2,3}\s*(?:system|instructions?)\s*:/gim,
+      /(?:^[\s#/*<!-]*|["'`(]\s*)(?:system|instruction)\s*:\s*(?:you|ignore|new|forget|disregard|from now)|^[\s#/*<!"'`-]*#{2,3}\s*(?:system|instructions?)\s*:/gim,
   },
   {
     signal: "addressedToAssistant",
     weight: 1,
     pattern: new RegExp(
       [
-        // "AI assistant:", "Copilot,", "Reviewer bot:" - a vocative, as in a letter.
-        String.raw`\b(?:${ai}|(?:automated|code[- ]review|ai) (?:reviewers?|tools?|systems?))(?:[ -][A-Za-z]+){0,2}?(?:\s*[,:!](?!\/\/)|\s+-\s)`,
+        // "AI assistant: ignore ...", "Copilot, please ...", "Reviewer bot - ..." - a vocative followed by
+        // two words, so object keys, parameter lists and types (`model: Model | null,`) are not read as one.
+        // A determiner or a qualifier before the noun ("the model:", "completion model:") is description,
+        // except in "to the model:" and "for the agent:".
+        String.raw`(?<!\b(?:(?<!\b(?:to|for)\s)the|a|an|your|this|that|its|embedding|completion|chat|draft|default|local|remote|same|each|every|of|per)\s+)\b(?:${ai}|(?:automated|code[- ]review|ai) (?:reviewers?|tools?|systems?))(?:[ -][A-Za-z]+){0,2}?(?:\s*[,:!](?!\/\/)|\s+-)\s+[A-Za-z'][A-Za-z'-]*\s+["'\x60(]?[A-Za-z]`,
         // "note to the AI", "if you are a language model", "when an assistant reads this".
         String.raw`\b(?:hey|hi|hello|dear|attention|note to(?: the| any)?|message (?:to|for)(?: the| any)?|instructions? for(?: the| any)?|if you are(?: an?| the)?|as (?:an?|the)|when (?:an?|the|any)|any)\s+${ai}\b`,
         // "whoever is generating code", "Automated assistants must ...": the reader, whoever it is.
@@ -92,7 +102,7 @@ const signalRules: readonly SignalRule[] = [
     signal: "roleChange",
     weight: 1,
     pattern:
-      /\b(?:you are now|from now on,? you|you will now|you must now|pretend (?:to be|you are)|act as (?:an?|the) (?:unrestricted|unfiltered|different|new|evil|system|root|admin)|you are no longer|your new (?:role|task|goal|instructions?))\b(?![^.\n]{0,30}\b(?:ready|able|set|done|logged|signed|connected|finished|see|in the|on the|at the)\b)/gi,
+      /\b(?:you are now|from now on,? you|you will now|you must now|pretend (?:to be|you are)|act as (?:an?|the) (?:unrestricted|unfiltered|different|new|evil|system|root|admin)|you are no longer|your new (?:role|task|goal|instructions?))\b(?![^.\n]{0,30}\b(?:ready|able|set|done|logged|signed|connected|finished|see|leaving|entering|running|using|viewing|in the|on the|at the)\b)/gi,
   },
   {
     signal: "directiveToModel",
@@ -110,19 +120,19 @@ const signalRules: readonly SignalRule[] = [
     signal: "commandRequest",
     weight: 1,
     pattern:
-      /\b(?:run|execute|invoke)\b[^.\n]{0,50}?(?:[:`"']\s*|\s)(?:curl|wget|bash|sh|rm|chmod|sudo|powershell|iex|nc|python\s+-c|eval|git push)\b|\b(?:curl|wget)\b[^|\n]{0,80}\|\s*(?:ba|z)?sh\b|\b(?:delete|remove|wipe|rewrite|disable|bypass|push)\b[^.\n]{0,40}\b(?:tests?|auth\w*|credentials|production|security|checks?|main|master)\b|\binsert a call to\b|\b(?:call|invoke|use)\s+(?:the\s+)?(?:\w+\s+)?(?:tool|function)\s+[`"']?\w+[`"']?\s+(?:with|on|to)\b/gi,
+      /\b(?:run|execute|invoke)\b[^.\n]{0,50}?(?:[:`"']\s*|\s)(?:(?:curl|wget|bash|sh|rm|chmod|sudo|powershell|iex|nc|python\s+-c|git push)\b|eval\s*["'$(])|\b(?:curl|wget)\b[^|\n]{0,80}\|\s*(?:ba|z)?sh\b|\b(?:delete|remove|wipe|rewrite|disable|bypass|push)\b[^.\n]{0,40}\b(?:tests?|auth\w*|credentials|production|security|checks?|main|master)\b|\binsert a call to\b|\b(?:call|invoke|use)\s+(?:the\s+)?(?:\w+\s+)?(?:tool|function)\s+[`"']?\w+[`"']?\s+(?:with|on|to)\b/gi,
   },
   {
     signal: "exfiltration",
     weight: 1,
     pattern:
-      /\b(?:send|post|upload|exfiltrate|leak|forward|email|include|print|output|reveal|show|paste|append|list|respond with|reply with|return|dump|read|quote|cat|copy)\b[^.\n]{0,40}(?:\b(?:api[_ -]?keys?|secrets?|tokens?|passwords?|credentials|private keys?|ssh keys?|id_rsa|environment variables|system prompt|your instructions|conversation history)\b|~\/\.ssh|~\/\.aws|\.env\b)/gi,
+      /\b(?:send|post|upload|exfiltrate|leak|forward|email|include|print|output|reveal|show|paste|append|respond with|reply with|dump|read|quote|copy)\b[^.\n]{0,40}(?:\b(?:api[_ -]?keys?|secrets?|tokens?|passwords?|credentials|private keys?|ssh keys?|id_rsa|environment variables|system prompt|your instructions|conversation history)\b|~\/\.ssh|~\/\.aws|\.env\b)/gi,
   },
   {
     signal: "approvalOrSilence",
     weight: 1,
     pattern:
-      /\b(?:approve|lgtm|mark (?:it|this) (?:as )?(?:safe|secure|approved)|report no (?:issues|findings|problems)|(?:has|have|contains?) no (?:vulnerabilities|security issues)|(?:say|state|conclude) (?:that )?(?:this|the) (?:code|pr|change) is (?:safe|secure|correct)|without (?:asking|telling|confirmation|approval)|treat (?:this|it|the)(?: \w+)? as (?:trusted|safe|authoritative)|claim (?:that )?(?:it|this|the code) (?:is|has been|was)|rate (?:this|the) (?:pr|change|code|pull request) \d+|say nothing about|keep (?:quiet|silent) about|silently|report (?:zero|no) (?:findings|issues)|describe (?:it|this) (?:only )?as|(?:you )?only (?:answer|reply|respond) with)\b|\b(?:must not|mustn't|should not)\s+(?:flag|report|mention|warn about|comment on)\b|\b(?:do not|don't|never)\s+(?:mention|tell|reveal|report|flag|warn|disclose|alert)\b[^.\n]{0,40}\b(?:user|human|developer|anyone|this|these)\b/gi,
+      /\b(?:approve|lgtm|mark (?:it|this) (?:as )?(?:safe|secure|approved)|report no (?:issues|findings|problems)|(?:has|have|contains?) no (?:vulnerabilities|security issues)|(?:say|state|conclude) (?:that )?(?:this|the) (?:code|pr|change) is (?:safe|secure|correct)|without (?:asking|telling|confirmation|approval)|treat (?:this|it|the)(?: \w+)? as (?:trusted|safe|authoritative)|claim (?:that )?(?:it|this|the code) (?:is|has been|was)|rate (?:this|the) (?:pr|change|code|pull request) \d+|say nothing about|keep (?:quiet|silent) about|silently (?:skip|ignore|approve|drop|remove|disable|pass)|report (?:zero|no) (?:findings|issues)|describe (?:it|this) (?:only )?as|(?:you )?only (?:answer|reply|respond) with)\b|\b(?:must not|mustn't|should not)\s+(?:flag|report|mention|warn about|comment on)\b|\b(?:do not|don't|never)\s+(?:mention|tell|reveal|report|flag|warn|disclose|alert)\b[^.\n]{0,40}\b(?:user|human|developer|anyone|this|these)\b/gi,
   },
 ];
 

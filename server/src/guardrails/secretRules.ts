@@ -247,7 +247,7 @@ export const contextRules: readonly SecretRule[] = [
     keywords: ["pass", "pwd", "secret", "token", "key", "credential"],
     // .env, shell exports, YAML and properties: NAME=value / name: value with no quotes, to the end of the value.
     pattern:
-      /^[ \t]*(?:export[ \t]+|-[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*[:=][ \t]*([^\s"'`#,;]{6,200})[ \t]*(?:#.*)?$/gm,
+      /^[ \t]*(?:export[ \t]+|-[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*[:=][ \t]*([^\s"'`#,;()[\]{}]{6,200})[ \t]*(?:#.*)?$/gm,
     group: 2,
     kind: "context",
     reason: "a key or password assigned to a secret-looking name",
@@ -271,7 +271,8 @@ export const contextRules: readonly SecretRule[] = [
   {
     id: "connection-string-password",
     keywords: ["password=", "pwd="],
-    pattern: /\b(Password|Pwd)[ \t]*=[ \t]*([^;'"`\s]{4,})/gi,
+    // Inside a `key=value;` string: the value ends at `;`, a quote or the line's end (not `pwd=None)` in code).
+    pattern: /(?:^|[;"'`\s])(Password|Pwd)[ \t]*=[ \t]*([^;'"`\s()[\]{}]{4,})(?=;|["'`]|$)/gim,
     group: 2,
     kind: "context",
     reason: "a password in a connection string",

@@ -160,6 +160,11 @@ const confirmContext: Confirm = (rule, match, value, options, text) => {
       ) {
         return false;
       }
+      // `"api_key", "…"` (a comma) is also how a list of words looks: there only a key-like value counts.
+      if (match[0].startsWith(","))
+        return !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value) && looksLikeKey(value, options);
+      // An unquoted snake_case word is a variable in code (`self.passwd = password_mgr`), not a literal.
+      if (!rule.nameBefore && /^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$/.test(value)) return false;
       return /passw(?:or)?d|passphrase|pwd|(?:^|[_.-])pass(?:[_.-]|$)/i.test(name)
         ? looksLikePassword(value)
         : looksLikeKey(value, options);

@@ -366,8 +366,15 @@ const genericSecrets: { category: string; make(g: Generator): { text: string; se
   {
     category: "private-key",
     make: (g) => {
-      const kind = g.pick(["RSA PRIVATE KEY", "EC PRIVATE KEY", "OPENSSH PRIVATE KEY", "PRIVATE KEY"]);
-      const lines = Array.from({ length: g.int(4, 12) }, () => g.chars(base64Chars, 64));
+      // Bodies start the way real DER and OpenSSH keys do, so scanners that check structure see a key.
+      const [kind, start] = g.pick([
+        ["RSA PRIVATE KEY", "MIIEowIBAAKCAQEA"],
+        ["EC PRIVATE KEY", "MHcCAQEEI"],
+        ["OPENSSH PRIVATE KEY", "b3BlbnNzaC1rZXktdjEAAAAA"],
+        ["PRIVATE KEY", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"],
+      ] as const);
+      const body = start + g.chars(base64Chars, 64 * g.int(4, 12) - start.length);
+      const lines = body.match(/.{1,64}/g)!;
       const secret = `-----BEGIN ${kind}-----\n${lines.join("\n")}\n-----END ${kind}-----`;
       return { text: g.pick([`${secret}\n`, `const key = \`${secret}\`;\n`]), secret };
     },
