@@ -4,6 +4,7 @@
  */
 
 import type { Logger } from "../base/logger";
+import type { SecretScanOptions } from "../guardrails";
 import { type Database, openIndexDatabase } from "../store/database";
 import { IndexWriter } from "../store/indexWriter";
 import { createParserBackend, GrammarLoadError, parseAndChunk } from "../syntax";
@@ -31,6 +32,8 @@ export interface IndexSessionSetup {
   config: IndexConfig;
   embedder: ChunkEmbedder | undefined;
   logger: Logger;
+  /** The guardrails' secret scan for stored text; `null` turns redaction off; absent: Hearth's defaults. */
+  secrets?: SecretScanOptions | null;
 }
 
 /** Without an embedding model, tokens are estimated at four characters each. */
@@ -85,6 +88,11 @@ export class IndexSession {
       onProgress,
       onSkip: (path: string, reason: string, detail?: string) =>
         this.setup.logger.debug(`skipped ${path}: ${reason}${detail ? ` (${detail})` : ""}`),
+      secrets: this.setup.secrets,
+      onRedact: (path: string, redactions: { rule: string }[]) =>
+        this.setup.logger.info(
+          `${path}: redacted ${redactions.length} secret(s) before indexing (${[...new Set(redactions.map((redaction) => redaction.rule))].join(", ")})`,
+        ),
     };
   }
 

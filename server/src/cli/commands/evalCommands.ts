@@ -9,6 +9,7 @@ import { defaultIndexPath } from "../../index/indexLocation";
 import { createCliEngine, embeddingSettings, optionalEmbedder, stderrLogger } from "../cliEngine";
 import { createProgressReporter } from "../progressReporter";
 import { printResult } from "./bench";
+import { registerEvalGuardrailsCommand } from "./evalGuardrails";
 
 export function registerEvalCommand(program: Command): Command {
   const evaluate = program.command("eval").description("run a quality eval and print its figures");
@@ -119,5 +120,6 @@ export function registerEvalCommand(program: Command): Command {
         }
       },
     );
+  registerEvalGuardrailsCommand(evaluate);
   return evaluate;
 }
