@@ -1,5 +1,5 @@
 // Runs every Hearth test suite in order: unit, integration (LSP over stdio), models, end-to-end (code-server).
-// Usage: node test/run.mjs [unit|lsp|models|e2e ...]   (no argument: all of them)
+// Usage: node test/run.mjs [unit|lsp|models|package|e2e ...]   (no argument: all of them)
 // HEARTH_E2E=skip skips the end-to-end suite explicitly (it is never skipped silently; CI never sets it).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -20,6 +20,7 @@ const suites = {
   },
   lsp: { sources: [["test/lsp", ".test.ts"]] },
   models: { sources: [["test/models", ".test.mjs"]] },
+  package: { sources: [["test/package", ".test.mjs"]] },
   e2e: { command: ["node", "test/e2e/run.mjs"] },
 };
 
