@@ -83,7 +83,15 @@ async function runCommandSuite(name) {
   if (name === "e2e" && process.env.HEARTH_E2E === "skip") {
     return { passed: 0, failed: 0, exitCode: 0, skipped: "HEARTH_E2E=skip" };
   }
-  if (name === "e2e") await buildExtensionHostTests();
+  if (name === "e2e") {
+    await buildExtensionHostTests();
+    // The end-to-end suite installs the packaged VSIX; build it unless this run's package suite just did.
+    const given = process.env.HEARTH_E2E_VSIX || process.env.HEARTH_E2E_EXTENSION_DIR;
+    if (!given && !selected.includes("package")) {
+      const packaging = spawnSync(process.execPath, ["packaging/package.mjs"], { stdio: ["ignore", 2, 2] });
+      if (packaging.status !== 0) return { passed: 0, failed: 1, exitCode: packaging.status ?? 1 };
+    }
+  }
   const [command, ...args] = suites[name].command;
   const child = spawnSync(command, args, { stdio: ["inherit", "inherit", "inherit"], encoding: "utf8" });
   let summary = { passed: 0, failed: child.status === 0 ? 0 : 1 };

@@ -10,7 +10,7 @@
  * VS Code's extension test runner exit with code 1.
  */
 
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, realpathSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as vscode from "vscode";
 
@@ -78,6 +78,18 @@ const tests: Array<[name: string, fn: () => Promise<void>]> = [
       const ext = getExtension();
       await withTimeout(Promise.resolve(ext.activate()), 30_000, "ext.activate()");
       assert(ext.isActive, "extension is not active after activate()");
+    },
+  ],
+  [
+    "the extension runs from the folder under test (the installed VSIX in code-server)",
+    async () => {
+      const expected = process.env.HEARTH_E2E_EXPECTED_EXTENSION_PATH;
+      if (!expected) return; // desktop runs (test/desktop/run.mjs) test the development folder itself
+      const actual = getExtension().extensionPath;
+      assert(
+        realpathSync(actual) === realpathSync(expected),
+        `extension runs from ${actual}, expected ${expected}`,
+      );
     },
   ],
   [
