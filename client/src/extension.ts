@@ -17,6 +17,7 @@ import {
 import { type HearthStatus, statusMethod } from "../../server/src/protocol";
 import { activateCompletionPrefetch } from "./completionPrefetch";
 import { activateFeedback, type FeedbackFeature } from "./feedback/activateFeedback";
+import { activateCudaSupport } from "./gpu/cudaSupport";
 import { CrashPolicy, restartWindowMs } from "./lsp/crashPolicy";
 import { type NodeRuntime, resolveNodeRuntime } from "./lsp/serverLaunch";
 import { HearthStatusBar } from "./statusBar";
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
   context.subscriptions.push(output, statusBar);
   feedback = activateFeedback(context, () => client, output);
   activateCompletionPrefetch(context, () => client);
+  activateCudaSupport(context, output);
 
   const crashPolicy = new CrashPolicy();
   const errorHandler: ErrorHandler = {
