@@ -29,7 +29,7 @@ export function checkVsixEntries(entries, target, vsixBytes) {
     if (!path.startsWith("extension/")) continue;
     const inside = path.slice("extension/".length);
     const inDependency = inside.startsWith("node_modules/");
-    if (/^(client|server|packaging|samples|\.vscode)\//.test(inside)) {
+    if (/^(client|server|packaging|scripts|samples|\.vscode)\//.test(inside)) {
       flag("no-sources", path, "Hearth's sources and tooling are bundled into out/, not shipped");
     } else if (/\.(ts|mts|cts|tsx)$/.test(inside) && !(inDependency && /\.d\.[mc]?ts$/.test(inside))) {
       flag("no-sources", path, "a TypeScript source");

@@ -19,7 +19,7 @@ import { activateCompletionPrefetch } from "./completionPrefetch";
 import { activateFeedback, type FeedbackFeature } from "./feedback/activateFeedback";
 import { activateCudaSupport } from "./gpu/cudaSupport";
 import { CrashPolicy, restartWindowMs } from "./lsp/crashPolicy";
-import { type NodeRuntime, resolveNodeRuntime } from "./lsp/serverLaunch";
+import { type NodeRuntime, resolveNodeRuntime, serverInspectArgs } from "./lsp/serverLaunch";
 import { HearthStatusBar } from "./statusBar";
 import { formatStatusReport, summarizeStatus } from "./statusReport";
 
@@ -139,6 +139,8 @@ function createClient(
     runtime: runtime.path,
     args: ["serve"],
     transport: TransportKind.ipc,
+    // F5 in this repository sets HEARTH_SERVER_INSPECT so the debugger can attach to the server.
+    options: { execArgv: serverInspectArgs(process.env) },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],

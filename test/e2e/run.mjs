@@ -19,6 +19,8 @@
 //   Hearth and its version. Screenshots, browser console logs, code-server's output and VS Code's logs go to
 //   test-output/e2e/.
 // Phase C (test/e2e/completionPhase.mjs): ghost text from the bundled model, typed in a real Python file.
+// Phase S (test/e2e/firstRunPhase.mjs): `npm start`'s script with this VSIX: the URL it prints shows the
+//   sample workspace, ghost text appears there, and Ctrl-C stops it.
 // Phase F (feedback, test/e2e/feedbackPhase.mjs): real keystrokes on real ghost text (Tab, Ctrl+Right,
 //   typing over, Escape), survival checkpoints on a test-only clock, the feedback dashboard's screenshot, and
 //   the stored events and `hearth stats --json` read with the CLI. Needs a completion model that answers.
@@ -26,9 +28,9 @@
 // Environment:
 //   HEARTH_E2E=skip                 not read here: callers (npm test) skip this script when set
 //   HEARTH_CACHE                    provisioning cache (default ~/.cache/hearth), as in provision.sh
-//   HEARTH_E2E_TIMEOUT_MS           total timeout, everything included (default 240000)
+//   HEARTH_E2E_TIMEOUT_MS           total timeout, everything included (default 600000)
 //   HEARTH_E2E_READY_TIMEOUT_MS     how long suite.ts waits for the extension's `ready` (default 60000)
-//   HEARTH_E2E_PHASES               any of "A", "B", "C", "F", comma-separated (default "A,B,C,F")
+//   HEARTH_E2E_PHASES               any of "A", "B", "C", "F", "S", comma-separated (default all)
 //   HEARTH_E2E_VSIX                 the VSIX to install (default dist/hearth-<this machine's target>-<version>.vsix)
 //   HEARTH_E2E_EXTENSION_DIR        test this unpacked extension folder instead of a VSIX (debugging only)
 //   HEARTH_E2E_OUTPUT               output folder (default <repo>/test-output/e2e)
@@ -64,6 +66,7 @@ import { fileURLToPath } from "node:url";
 import { hostTarget } from "../../packaging/targets.mjs";
 import { completionPhase } from "./completionPhase.mjs";
 import { feedbackPhase } from "./feedbackPhase.mjs";
+import { firstRunPhase } from "./firstRunPhase.mjs";
 
 const CODE_SERVER_VERSION = "4.100.3";
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -81,8 +84,8 @@ const suiteFile = join(repoRoot, "out", "test", "e2e", "suite.js");
 let extDir = env.HEARTH_E2E_EXTENSION_DIR ? resolve(env.HEARTH_E2E_EXTENSION_DIR) : undefined;
 const outDir = resolve(env.HEARTH_E2E_OUTPUT || join(repoRoot, "test-output", "e2e"));
 const chromiumPath = env.HEARTH_E2E_CHROMIUM || "/usr/bin/chromium";
-const totalTimeoutMs = Number(env.HEARTH_E2E_TIMEOUT_MS) || 240_000;
-const phases = (env.HEARTH_E2E_PHASES || "A,B,C,F")
+const totalTimeoutMs = Number(env.HEARTH_E2E_TIMEOUT_MS) || 600_000;
+const phases = (env.HEARTH_E2E_PHASES || "A,B,C,F,S")
   .toUpperCase()
   .split(/[,\s]+/)
   .filter(Boolean);
@@ -592,6 +595,9 @@ async function main() {
     if (phases.includes("B")) await phaseB(ctx);
     if (phases.includes("C")) await completionPhase({ ...ctx, browser, outDir, record, log });
     if (phases.includes("F")) await feedbackPhase({ ...ctx, browser, extDir, outDir, record, log });
+    if (phases.includes("S") && !env.HEARTH_E2E_EXTENSION_DIR) {
+      await firstRunPhase({ browser, vsixPath, outDir, record, log });
+    }
     if (results.length === 0) throw new HarnessError(`no tests ran (HEARTH_E2E_PHASES=${phases.join(",")})`);
     code = results.every((r) => r.ok) ? 0 : 1;
   } catch (error) {
