@@ -2,7 +2,7 @@
 // what is left out (deleted databases, unreadable pointers).
 
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, test } from "node:test";
@@ -44,4 +44,18 @@ test("a database in the cache's index folder is listed without a pointer; delete
       ["old-abcdef.sqlite", null],
     ]),
   );
+});
+
+test("recording an index drops the pointers of databases that are gone", () => {
+  const kept = path.join(cache, "kept.sqlite");
+  writeFileSync(kept, "");
+  const removed = path.join(cache, "removed.sqlite");
+  writeFileSync(removed, "");
+  recordKnownIndex("/work/removed", removed, cache);
+  rmSync(removed);
+  recordKnownIndex("/work/kept", kept, cache);
+  const folder = path.join(cache, "index", "known");
+  const pointers = readdirSync(folder).map((name) => readFileSync(path.join(folder, name), "utf8"));
+  assert.ok(pointers.some((pointer) => pointer.includes("kept.sqlite")));
+  assert.ok(!pointers.some((pointer) => pointer.includes("removed.sqlite")));
 });

@@ -5,7 +5,7 @@
  */
 
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { hearthCacheFolder } from "./indexLocation";
 
@@ -19,7 +19,10 @@ function pointersFolder(cacheFolder: string): string {
   return path.join(cacheFolder, "index", "known");
 }
 
-/** Remembers that `databasePath` indexes `root`. Writes only when the pointer is new or changed. */
+/**
+ * Remembers that `databasePath` indexes `root`. Writes only when the pointer is new or changed, and then drops
+ * the pointers whose database is gone, so the folder stays as small as the set of indexes.
+ */
 export function recordKnownIndex(
   root: string,
   databasePath: string,
@@ -34,21 +37,16 @@ export function recordKnownIndex(
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, content);
   renameSync(temporary, file);
+  for (const [pointerFile, pointer] of readPointers(folder)) {
+    if (!existsSync(pointer.databasePath)) rmSync(pointerFile, { force: true });
+  }
 }
 
 /** Known indexes whose database still exists, sorted by workspace root. */
 export function listKnownIndexes(cacheFolder = hearthCacheFolder()): KnownIndex[] {
   const byDatabase = new Map<string, KnownIndex>();
-  const folder = pointersFolder(cacheFolder);
-  for (const name of existsSync(folder) ? readdirSync(folder) : []) {
-    if (!name.endsWith(".json")) continue;
-    try {
-      const pointer = JSON.parse(readFileSync(path.join(folder, name), "utf8")) as KnownIndex;
-      if (typeof pointer.root === "string" && typeof pointer.databasePath === "string") {
-        byDatabase.set(pointer.databasePath, { root: pointer.root, databasePath: pointer.databasePath });
-      }
-    } catch {}
-  }
+  for (const [, pointer] of readPointers(pointersFolder(cacheFolder)))
+    byDatabase.set(pointer.databasePath, pointer);
   const cacheIndexes = path.join(cacheFolder, "index");
   for (const name of existsSync(cacheIndexes) ? readdirSync(cacheIndexes) : []) {
     const databasePath = path.join(cacheIndexes, name);
@@ -59,4 +57,19 @@ export function listKnownIndexes(cacheFolder = hearthCacheFolder()): KnownIndex[
   return [...byDatabase.values()]
     .filter((entry) => existsSync(entry.databasePath))
     .sort((a, b) => (a.root ?? a.databasePath).localeCompare(b.root ?? b.databasePath));
+}
+
+/** The readable pointer files in `folder`, with their paths. */
+function readPointers(folder: string): [string, { root: string; databasePath: string }][] {
+  const pointers: [string, { root: string; databasePath: string }][] = [];
+  for (const name of existsSync(folder) ? readdirSync(folder) : []) {
+    if (!name.endsWith(".json")) continue;
+    try {
+      const pointer = JSON.parse(readFileSync(path.join(folder, name), "utf8")) as KnownIndex;
+      if (typeof pointer.root === "string" && typeof pointer.databasePath === "string") {
+        pointers.push([path.join(folder, name), { root: pointer.root, databasePath: pointer.databasePath }]);
+      }
+    } catch {}
+  }
+  return pointers;
 }
