@@ -110,10 +110,11 @@ const tests: Array<[name: string, fn: () => Promise<void>]> = [
     },
   ],
   [
-    "command hearth.showStatus is registered and runs",
+    "commands hearth.showStatus (runs) and hearth.gpu.installCuda are registered",
     async () => {
       const commands = await vscode.commands.getCommands(true);
       assert(commands.includes("hearth.showStatus"), "command hearth.showStatus is not registered");
+      assert(commands.includes("hearth.gpu.installCuda"), "command hearth.gpu.installCuda is not registered");
       await withTimeout(
         Promise.resolve(vscode.commands.executeCommand("hearth.showStatus")),
         15_000,
