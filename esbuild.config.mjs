@@ -80,4 +80,6 @@ export async function buildExtensionHostTests() {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await buildAll();
+  // `--tests` (the F5 test configuration in .vscode/launch.json) also builds the in-editor test suite.
+  if (process.argv.includes("--tests")) await buildExtensionHostTests();
 }

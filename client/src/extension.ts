@@ -17,8 +17,9 @@ import {
 import { type HearthStatus, statusRequest } from "../../server/src/protocol";
 import { activateCompletionPrefetch } from "./completionPrefetch";
 import { activateFeedback, type FeedbackFeature } from "./feedback/activateFeedback";
+import { activateCudaSupport } from "./gpu/cudaSupport";
 import { CrashPolicy, restartWindowMs } from "./lsp/crashPolicy";
-import { type NodeRuntime, resolveNodeRuntime } from "./lsp/serverLaunch";
+import { type NodeRuntime, resolveNodeRuntime, serverInspectArgs } from "./lsp/serverLaunch";
 import { HearthStatusBar } from "./statusBar";
 import { formatStatusReport, summarizeStatus } from "./statusReport";
 
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
   context.subscriptions.push(output, statusBar);
   feedback = activateFeedback(context, () => client, output);
   activateCompletionPrefetch(context, () => client);
+  activateCudaSupport(context, output);
 
   const crashPolicy = new CrashPolicy();
   const errorHandler: ErrorHandler = {
@@ -137,6 +139,8 @@ function createClient(
     runtime: runtime.path,
     args: ["serve"],
     transport: TransportKind.ipc,
+    // F5 in this repository sets HEARTH_SERVER_INSPECT so the debugger can attach to the server.
+    options: { execArgv: serverInspectArgs(process.env) },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],

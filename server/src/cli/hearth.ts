@@ -5,6 +5,7 @@
 
 import { Command } from "commander";
 import { hearthVersion } from "../base/buildInfo";
+import { registerInstalledGpuPackages } from "../gpu/gpuPackageStore";
 import { registerBenchCommand } from "./commands/bench";
 import { registerBenchInferenceCommand } from "./commands/benchInference";
 import { registerCompleteCommand } from "./commands/complete";
@@ -15,6 +16,9 @@ import { registerIndexHostCommand } from "./commands/indexHost";
 import { registerModelsCommand } from "./commands/models";
 import { registerServeCommand } from "./commands/serve";
 import { registerStatusCommand } from "./commands/status";
+
+// Before any command loads llama.cpp: CUDA packages installed on request live in Hearth's cache, not node_modules.
+registerInstalledGpuPackages();
 
 const program = new Command("hearth")
   .description("Hearth: a local-first AI coding assistant. Nothing leaves your machine.")

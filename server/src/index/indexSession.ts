@@ -18,6 +18,7 @@ import {
   runIndexPass,
   updateFiles,
 } from "./indexRunner";
+import { recordKnownIndex } from "./knownIndexes";
 
 export interface IndexConfig {
   crawl: CrawlConfig;
@@ -52,6 +53,11 @@ export class IndexSession {
         setup.logger.warn(`the index was damaged (${reason}); moved it to ${movedTo} and started a new one`),
     });
     this.writer = new IndexWriter(this.database);
+    try {
+      recordKnownIndex(setup.root, setup.databasePath);
+    } catch (error) {
+      setup.logger.warn(`cannot note this index for \`hearth status\`: ${(error as Error).message}`);
+    }
     const backend = createParserBackend({ logger: setup.logger });
     const embedder = setup.embedder;
     const chunkOptions = {
