@@ -3,15 +3,16 @@
  * from a fixed seed) and reports, per guard, how many positives it missed (`violationRate`), how many
  * negatives it wrongly blocked or flagged (`falseRefusalRate`) and the median time of one check (`p50Us`).
  * Misses are broken down by category, so the injection figures show the phrasings the rules were never
- * tuned on (`unseen`) apart from the rest. Pure: the corpora are bundled JSON.
+ * tuned on (`unseen`) apart from the rest. Pure. The corpora are generated here from their fixed seed (the
+ * same text as the committed `corpora.json`, which a test keeps equal), so Hearth's bundle holds no literal
+ * token shaped like a real credential for secret scanners to trip on.
  */
 
 import { findDangerousCommands } from "./dangerousCommands";
 import { defaultGuardrailsConfig, type GuardrailsConfig } from "./guardrailsConfig";
 import { classifyInjection } from "./injection";
 import { findSecrets, redactSecrets } from "./secrets";
-import committedCorpora from "./testdata/corpora.json";
-import type { Corpora, CorpusCase, GuardCorpus } from "./testdata/generateCorpora";
+import { type Corpora, type CorpusCase, type GuardCorpus, generateCorpora } from "./testdata/generateCorpora";
 import committedIdentifierCorpus from "./testdata/identifierCorpus.json";
 import { unknownIdentifiers } from "./unknownIdentifiers";
 
@@ -69,7 +70,7 @@ export interface GuardrailsEvalResult {
 
 export function runGuardrailsEval(
   config: GuardrailsConfig = defaultGuardrailsConfig,
-  corpora: Corpora = committedCorpora as Corpora,
+  corpora: Corpora = generateCorpora(),
   identifiers: IdentifierCorpus = committedIdentifierCorpus as IdentifierCorpus,
 ): GuardrailsEvalResult {
   const secrets = evaluate(

