@@ -35,7 +35,7 @@ test("hearth/status reports version, runtime and loaded native modules", async (
   }
 });
 
-test("inline completion answers a list (empty until a model is configured)", async () => {
+test("inline completion answers with a suggestion from the bundled model", async () => {
   const server = startStdioServer();
   try {
     await server.initialize();
@@ -43,12 +43,16 @@ test("inline completion answers a list (empty until a model is configured)", asy
     await server.connection.sendNotification("textDocument/didOpen", {
       textDocument: { uri, languageId: "python", version: 1, text: "def add(a, b):\n    return " },
     });
-    const items = await server.connection.sendRequest("textDocument/inlineCompletion", {
+    const items = (await server.connection.sendRequest("textDocument/inlineCompletion", {
       textDocument: { uri },
       position: { line: 1, character: 11 },
-      context: { triggerKind: 2 },
-    });
-    assert.ok(Array.isArray(items) || (items && Array.isArray((items as { items: unknown[] }).items)));
+      context: { triggerKind: 1 },
+    })) as { insertText: string; command?: { arguments?: { id?: string; promptVersion?: string }[] } }[];
+    assert.equal(items.length, 1, "one suggestion");
+    assert.ok(items[0]!.insertText.trim().length > 0, `an empty suggestion: ${JSON.stringify(items)}`);
+    const ref = items[0]!.command?.arguments?.[0];
+    assert.ok(ref?.id, "the suggestion carries its id for feedback");
+    assert.match(ref?.promptVersion ?? "", /^hearth\/\d+$/, "and the prompt layout that produced it");
   } finally {
     await server.stop();
   }
@@ -72,7 +76,7 @@ test("an unknown request gets a MethodNotFound error and the server keeps servin
   }
 });
 
-test("garbage on stdin is reported on stderr, never answered on stdout, and the server survives", async () => {
+test("garbage on stdin is reported on stderr, answered with a JSON-RPC parse error, and the server survives", async () => {
   const server = startStdioServer();
   try {
     await server.initialize();
@@ -80,6 +84,8 @@ test("garbage on stdin is reported on stderr, never answered on stdout, and the 
     server.process.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     const status = await server.connection.sendRequest(statusRequest.type);
     assert.equal(status.version, packageVersion);
+    assert.match(server.stderr(), /parse error: a message body is not JSON/);
+    assert.match(server.stdout(), /"id":null,"error":\{"code":-32700/);
   } finally {
     await server.stop();
   }
