@@ -80,6 +80,19 @@ export interface CompleterConfig {
   maxTokens: { singleLine: number; multiline: number };
 }
 
+/** Time as the completer sees it; tests pass a manual clock so debounce and latency need no real waiting. */
+export interface CompleterClock {
+  /** Milliseconds, for latencies and the debounce's typing intervals. */
+  now(): number;
+  /** Resolves after `milliseconds`, or at once when `signal` fires. */
+  sleep(milliseconds: number, signal: AbortSignal): Promise<void>;
+}
+
+export const systemClock: CompleterClock = {
+  now: () => performance.now(),
+  sleep: abortableDelay,
+};
+
 export interface CompletionRequest {
   uri: string;
   /** Workspace-relative path (or the file name), for templates and snippet de-duplication. */
@@ -167,6 +180,7 @@ export class InlineCompleter {
     private readonly config: CompleterConfig,
     private readonly logger: Logger,
     private readonly gate?: SuggestionGate,
+    private readonly clock: CompleterClock = systemClock,
   ) {
     this.debounce = new DebounceTracker(config.debounce ?? undefined);
   }
@@ -199,9 +213,9 @@ export class InlineCompleter {
   }
 
   private async answer(request: CompletionRequest, signal: AbortSignal): Promise<CompletionAnswer | null> {
-    const started = performance.now();
+    const started = this.clock.now();
     this.counters.requests++;
-    if (request.trigger === "automatic") this.debounce.keystroke(Date.now());
+    if (request.trigger === "automatic") this.debounce.keystroke(started);
     const modelId = this.model.modelId("completion");
     if (!modelId) return null;
     const prefix = request.text.slice(0, request.offset);
@@ -216,7 +230,7 @@ export class InlineCompleter {
           id: hit.id ?? randomUUID(),
           text: hit.text,
           source: "cache",
-          latencyMs: performance.now() - started,
+          latencyMs: this.clock.now() - started,
           metrics: null,
           model: modelId,
           template: null,
@@ -239,7 +253,7 @@ export class InlineCompleter {
             ...answer,
             text: answer.text.slice(typed.length),
             source: "inFlight",
-            latencyMs: performance.now() - started,
+            latencyMs: this.clock.now() - started,
           };
         }
       } else {
@@ -248,7 +262,7 @@ export class InlineCompleter {
     }
 
     if (request.trigger === "automatic" && this.config.debounce) {
-      await abortableDelay(this.debounce.delay(), signal);
+      await this.clock.sleep(this.debounce.delay(), signal);
     }
     if (signal.aborted) {
       // A newer keystroke arrived during the debounce: this request never reaches the model.
@@ -297,7 +311,7 @@ export class InlineCompleter {
       // A cursor put down somewhere new gets the snippets retrieved for that place, not the old ones.
       if (purpose === "atCursor")
         await this.sources.cursorMoved(request.uri, request.path, request.text, request.offset);
-      return this.generate(request, key, controller.signal, performance.now(), purpose);
+      return this.generate(request, key, controller.signal, this.clock.now(), purpose);
     });
   }
 
@@ -403,7 +417,7 @@ export class InlineCompleter {
         id,
         text,
         source: "model",
-        latencyMs: performance.now() - started,
+        latencyMs: this.clock.now() - started,
         metrics: result.metrics,
         model: key.modelId,
         template: plan.prompt.family,
