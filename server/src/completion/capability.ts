@@ -16,10 +16,13 @@ import {
 import { RecentDocuments } from "../context/recentDocuments";
 import { defaultRetrievedSnippetsConfig, RetrievedSnippets } from "../context/retrievedSnippets";
 import type { FeedbackService } from "../feedback";
+import type { GuardrailsPolicy } from "../guardrails";
+import { SuggestionParseCheck } from "../guardrails/parseCheck";
 import type { WorkspaceFolders } from "../index/workspaceFolders";
 import type { ModelEngine } from "../models";
 import { type CompletionStatus, type InlineSuggestionRef, prefetchCompletionNotification } from "../protocol";
 import type { WorkspaceSearch } from "../retrieval/workspaceSearch";
+import { createParserBackend, isLanguageId, type ParserBackend } from "../syntax";
 import { completionModelOf } from "./completionModel";
 import { type CompletionSettings, resolveCompletionSettings } from "./completionSettings";
 import {
@@ -27,6 +30,7 @@ import {
   type CompletionAnswer,
   type CompletionRequest,
   InlineCompleter,
+  type SuggestionGuard,
 } from "./inlineCompleter";
 import type { CompletionPlan } from "./pipeline";
 
@@ -37,6 +41,7 @@ export interface CompletionServices {
   folders: WorkspaceFolders;
   search: WorkspaceSearch;
   feedback: FeedbackService;
+  guardrails: GuardrailsPolicy;
   excludeOwnFileFromRetrieval: boolean;
 }
 
@@ -76,7 +81,10 @@ export const completionCapability: CapabilityModule<
       },
       settings.completer,
       logger,
-      services.feedback,
+      {
+        gate: services.feedback,
+        guard: suggestionGuard(services.guardrails, createParserBackend({ logger })),
+      },
     );
     let preloaded = false;
     const stopListening = services.feedback.onOutcome((accepted) => completer.recordOutcome(accepted));
@@ -142,6 +150,31 @@ export const completionCapability: CapabilityModule<
     };
   },
 };
+
+/**
+ * The guardrails around a completion: secrets redacted from what enters the prompt; a fresh answer is dropped
+ * when it holds a secret or, with the parse check on, when it adds a syntax error the text did not have.
+ */
+function suggestionGuard(policy: GuardrailsPolicy, backend: ParserBackend): SuggestionGuard {
+  const parseCheck = new SuggestionParseCheck(backend);
+  return {
+    redact: (text) => policy.redactForPrompt(text),
+    async allow(request, text) {
+      if (!policy.judgeSuggestion(text).show) return false;
+      if (!policy.config.completionParseCheck.enabled || !isLanguageId(request.language)) return true;
+      const prefix = request.text.slice(0, request.offset);
+      const outcome = await parseCheck.check(
+        request.language,
+        prefix,
+        text,
+        request.text.slice(request.offset),
+      );
+      if (outcome !== "breaksParse") return true;
+      policy.counters.add("completionParseCheck", "blocks");
+      return false;
+    },
+  };
+}
 
 function toInlineAnswer(answer: CompletionAnswer): InlineCompletionAnswer {
   const ref: InlineSuggestionRef = {

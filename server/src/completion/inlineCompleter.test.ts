@@ -181,8 +181,7 @@ class Harness {
       },
       { ...baseConfig, ...config },
       new Logger("error"),
-      undefined,
-      this.clock,
+      { clock: this.clock },
     );
   }
 

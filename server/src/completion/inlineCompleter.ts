@@ -93,6 +93,21 @@ export const systemClock: CompleterClock = {
   sleep: abortableDelay,
 };
 
+/** What the guardrails do around a completion; see `completion/capability.ts` for the real one. */
+export interface SuggestionGuard {
+  /** Applied to the windows and snippets that enter the prompt. */
+  redact(text: string): string;
+  /** Whether a fresh model answer may be shown (cache answers were judged when they were fresh). */
+  allow(request: CompletionRequest, text: string): Promise<boolean>;
+}
+
+export interface CompleterOptions {
+  /** The feedback policy: pauses after rejections, rejected texts. */
+  gate?: SuggestionGate;
+  guard?: SuggestionGuard;
+  clock?: CompleterClock;
+}
+
 export interface CompletionRequest {
   uri: string;
   /** Workspace-relative path (or the file name), for templates and snippet de-duplication. */
@@ -157,6 +172,9 @@ export class InlineCompleter {
   private readonly cache = new CompletionCache();
   private readonly debounce: DebounceTracker;
   private readonly inFlight = new Map<string, InFlight>();
+  private readonly gate: SuggestionGate | undefined;
+  private readonly guard: SuggestionGuard | undefined;
+  private readonly clock: CompleterClock;
   private disposed = false;
   private family: Promise<FimFamily> | undefined;
   private keptSnippets: { uri: string; line: number; candidates: SnippetCandidate[] } | undefined;
@@ -179,10 +197,12 @@ export class InlineCompleter {
     private readonly sources: CompletionContextSources,
     private readonly config: CompleterConfig,
     private readonly logger: Logger,
-    private readonly gate?: SuggestionGate,
-    private readonly clock: CompleterClock = systemClock,
+    options: CompleterOptions = {},
   ) {
     this.debounce = new DebounceTracker(config.debounce ?? undefined);
+    this.gate = options.gate;
+    this.guard = options.guard;
+    this.clock = options.clock ?? systemClock;
   }
 
   stats(): CompleterStats & { cache: ReturnType<CompletionCache["stats"]> } {
@@ -361,6 +381,7 @@ export class InlineCompleter {
       countTokens,
       budget: { maxPromptTokens },
       maxTokens: this.config.maxTokens,
+      ...(this.guard ? { redact: (text: string) => this.guard!.redact(text) } : {}),
     });
   }
 
@@ -411,6 +432,7 @@ export class InlineCompleter {
       });
       void this.sources.cursorMoved(request.uri, request.path, request.text, request.offset);
       if (!text) return null;
+      if (this.guard && !(await this.guard.allow(request, text))) return null;
       const id = randomUUID();
       if (this.config.cache) this.cache.store(key, { text, id });
       return {

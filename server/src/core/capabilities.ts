@@ -5,12 +5,14 @@
 
 import { completionCapability } from "../completion/capability";
 import { feedbackCapability } from "../feedback/capability";
+import { guardrailsCapability } from "../guardrails/capability";
 import { healthCapability } from "../health/capability";
 import { indexingCapability } from "../index/capability";
 import { searchCapability } from "../retrieval/capability";
 
 export const capabilityModules = [
   healthCapability,
+  guardrailsCapability,
   indexingCapability,
   searchCapability,
   feedbackCapability,

@@ -12,6 +12,7 @@
 import type { Logger } from "../base/logger";
 import type { Capability, CapabilityModule, ClientPort, OpenDocuments } from "../capability/capability";
 import { FeedbackService, feedbackDatabasePath, resolveFeedbackConfig } from "../feedback";
+import { GuardrailsPolicy } from "../guardrails";
 import { baseStatus } from "../health/serverStatus";
 import { IndexedWorkspaces } from "../index/indexedWorkspaces";
 import { WorkspaceFolders } from "../index/workspaceFolders";
@@ -55,6 +56,7 @@ export interface CoreServices {
   indexes: IndexedWorkspaces;
   search: WorkspaceSearch;
   feedback: FeedbackService;
+  guardrails: GuardrailsPolicy;
   excludeOwnFileFromRetrieval: boolean;
 }
 
@@ -121,6 +123,7 @@ export class HearthCore {
         config: resolveFeedbackConfig(options.settings, () => {}),
         logger,
       }),
+      guardrails: new GuardrailsPolicy(),
       excludeOwnFileFromRetrieval: options.excludeOwnFileFromRetrieval ?? false,
     };
   }

@@ -14,6 +14,7 @@ export type { GuardName, GuardOutcome, GuardTally } from "./guardCounters";
 export { GuardCounters, guardNames } from "./guardCounters";
 export type { GuardrailsConfig } from "./guardrailsConfig";
 export { defaultGuardrailsConfig, resolveGuardrailsConfig } from "./guardrailsConfig";
+export { GuardrailsPolicy } from "./guardrailsPolicy";
 export type { InjectionFinding, InjectionSignal, InjectionVerdict, UntrustedChunk } from "./injection";
 export {
   classifyInjection,

@@ -92,10 +92,9 @@ test("with redaction off (the guard disabled), the text is stored as it is", asy
   const session = new IndexSession({
     root,
     databasePath,
-    config: defaultIndexConfig,
+    config: { ...defaultIndexConfig, secrets: null },
     embedder: undefined,
     logger: new Logger("error"),
-    secrets: null,
   });
   const stats = await session.runFullPass();
   session.close();

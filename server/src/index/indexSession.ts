@@ -25,6 +25,8 @@ export interface IndexConfig {
   /** Chunk budget in the embedding model's tokens (capped by the model's own limit). */
   chunkTokens: number;
   embedBatchSize: number;
+  /** The guardrails' secret scan for stored text (`hearth.guardrails.secrets.*`); `null`: redaction off. */
+  secrets: SecretScanOptions | null;
 }
 
 export interface IndexSessionSetup {
@@ -33,8 +35,6 @@ export interface IndexSessionSetup {
   config: IndexConfig;
   embedder: ChunkEmbedder | undefined;
   logger: Logger;
-  /** The guardrails' secret scan for stored text; `null` turns redaction off; absent: Hearth's defaults. */
-  secrets?: SecretScanOptions | null;
 }
 
 /** Without an embedding model, tokens are estimated at four characters each. */
@@ -94,7 +94,7 @@ export class IndexSession {
       onProgress,
       onSkip: (path: string, reason: string, detail?: string) =>
         this.setup.logger.debug(`skipped ${path}: ${reason}${detail ? ` (${detail})` : ""}`),
-      secrets: this.setup.secrets,
+      secrets: this.setup.config.secrets,
       onRedact: (path: string, redactions: { rule: string }[]) =>
         this.setup.logger.info(
           `${path}: redacted ${redactions.length} secret(s) before indexing (${[...new Set(redactions.map((redaction) => redaction.rule))].join(", ")})`,

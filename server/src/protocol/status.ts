@@ -21,7 +21,12 @@ export interface HearthStatus {
   indexes: IndexStatus[];
   /** Inline completion counters since the server started; `null` before the core starts. */
   completion: CompletionStatus | null;
+  /** What each guard did since the server started; absent before the core starts. */
+  guardrails?: GuardrailsStatus;
 }
+
+/** Per guard (`secrets`, `injection`, `toolApproval`, ...): what it withheld, masked and marked. */
+export type GuardrailsStatus = Record<string, { blocks: number; redactions: number; flags: number }>;
 
 export interface ServerProcessStatus {
   pid: number;

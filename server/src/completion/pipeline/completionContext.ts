@@ -90,6 +90,11 @@ export interface CompletionContextInput {
   /** The cursor, a UTF-16 offset into `text`. */
   offset: number;
   candidates?: readonly SnippetCandidate[];
+  /**
+   * Applied to the chosen windows and to each snippet before it enters the prompt (the guardrails' secret
+   * redaction): only what the model would see is scanned, never the whole document.
+   */
+  redact?: (text: string) => string;
   countTokens: CountTokens;
   budget?: Partial<ContextBudget>;
 }
@@ -126,15 +131,16 @@ export function buildCompletionContext(input: CompletionContextInput): Completio
     countTokens,
   );
   const suffixWindow = growSuffix(text, offset, suffixBudget, countTokens);
-  const prefix = text.slice(prefixWindow.start, offset);
-  const suffix = text.slice(offset, suffixWindow.end);
+  const redact = input.redact ?? ((unchanged: string) => unchanged);
+  const prefix = redact(text.slice(prefixWindow.start, offset));
+  const suffix = redact(text.slice(offset, suffixWindow.end));
   const lineStart = lineStartOf(text, offset);
   const lineEndIndex = text.indexOf("\n", offset);
   const lineEnd = lineEndIndex === -1 ? text.length : lineEndIndex;
 
   const remaining = budget.maxPromptTokens - budget.reservedTokens - prefixBudget - suffixBudget;
   const { admitted, dropped, tokens } = admitSnippets(
-    input.candidates ?? [],
+    (input.candidates ?? []).map((candidate) => ({ ...candidate, text: redact(candidate.text) })),
     `${prefix}\n${suffix}`,
     Math.max(0, remaining),
     budget,

@@ -41,6 +41,8 @@ export interface CompletionPlanInput {
   /** Overrides the decision (a setting, or a manual trigger that asks for more). */
   multiline?: boolean;
   maxTokens?: { singleLine: number; multiline: number };
+  /** Applied to what enters the prompt (windows and snippets); see `CompletionContextInput.redact`. */
+  redact?: (text: string) => string;
 }
 
 export interface CompletionPlan {
@@ -73,6 +75,7 @@ export function planCompletion(input: CompletionPlanInput): CompletionPlan {
     candidates: input.candidates,
     countTokens: input.countTokens,
     budget: input.budget,
+    redact: input.redact,
   });
   const decision = decideMultilineAt(input.text, input.offset, input.language, {
     emptyBlockBody: input.emptyBlockBody,
