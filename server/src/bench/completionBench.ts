@@ -3,29 +3,24 @@
  * editor would (the cursor put down and a moment's reading, then didChange per keystroke, an
  * inline-completion request per keystroke, cancellation of the stale one, accepts when the suggestion is
  * right), once with every cache, reuse and prefetch on and once with all of them off, and reports latency
- * percentiles per shown suggestion and what the caches saved.
+ * percentiles per shown suggestion, what the caches saved, and the CPU the server's process tree spent per
+ * 100 keystrokes while typing (`--server` runs another build under the same harness, to compare builds).
  */
 
-import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import {
-  CancellationTokenSource,
-  createProtocolConnection,
-  type ProtocolConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-} from "vscode-languageserver-protocol/node";
+import { CancellationTokenSource, type ProtocolConnection } from "vscode-languageserver-protocol/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { percentile, ratio } from "../base/numbers";
+import { percentile, ratio, round } from "../base/numbers";
 import {
   type HearthStatus,
   type PrefetchCompletionParams,
   prefetchCompletionNotification,
   statusRequest,
 } from "../protocol";
+import { BenchServer, sleep } from "./benchServer";
 import {
   buildTypingSessions,
   defaultTraceOptions,
@@ -36,6 +31,7 @@ import {
 } from "./typingTrace";
 
 export interface CompletionBenchOptions {
+  /** The `hearth.mjs` that runs as the server: this build, or another one to compare builds with one harness. */
   cliPath: string;
   /** Real source files to type into; copied to a scratch workspace. */
   files: string[];
@@ -50,6 +46,8 @@ interface RunFigures {
   shown: number;
   accepted: number;
   latenciesMs: number[];
+  /** CPU seconds of the server's process tree while typing (warm-up and indexing left out); null off Linux. */
+  typingCpuSeconds: number | null;
   status: HearthStatus;
 }
 
@@ -77,6 +75,7 @@ export async function runCompletionBench(options: CompletionBenchOptions) {
       p50Ms: percentile(withReuse.latenciesMs, 0.5),
       p90Ms: percentile(withReuse.latenciesMs, 0.9),
       p99Ms: percentile(withReuse.latenciesMs, 0.99),
+      cpuSecondsPer100Keystrokes: per100Keystrokes(withReuse),
       cacheAnswerRate: ratio(counters.cacheAnswers + counters.inFlightAnswers, counters.requests),
       typedAheadCacheAnswers: counters.cacheAnswers,
       inFlightAnswers: counters.inFlightAnswers,
@@ -85,11 +84,14 @@ export async function runCompletionBench(options: CompletionBenchOptions) {
       requestPromptReuseRatio: ratio(counters.requestReusedPromptTokens, counters.requestPromptTokens),
       cancelledGenerations: counters.cancelledGenerations,
       prefetches: counters.prefetches,
+      earlyStarts: counters.earlyStarts ?? null,
+      promotions: counters.promotions ?? null,
       supersededRequests: counters.supersededRequests,
       p50MsNoReuse: percentile(withoutReuse.latenciesMs, 0.5),
       p90MsNoReuse: percentile(withoutReuse.latenciesMs, 0.9),
       p99MsNoReuse: percentile(withoutReuse.latenciesMs, 0.99),
       shownNoReuse: withoutReuse.shown,
+      cpuSecondsPer100KeystrokesNoReuse: per100Keystrokes(withoutReuse),
       modelCallsNoReuse: withoutReuse.status.completion!.modelCalls,
       promptReuseRatioNoReuse: ratio(
         withoutReuse.status.completion!.reusedPromptTokens,
@@ -113,61 +115,51 @@ async function replay(
   completionSettings: Record<string, unknown>,
   label: string,
 ): Promise<RunFigures> {
-  const child = spawn(process.execPath, [options.cliPath, "serve", "--stdio"], {
-    stdio: ["pipe", "pipe", "ignore"],
-  });
-  const connection = createProtocolConnection(
-    new StreamMessageReader(child.stdout),
-    new StreamMessageWriter(child.stdin),
-  );
-  connection.listen();
   const settings = {
     ...options.settings,
     completion: { ...(options.settings.completion as object), ...completionSettings },
   };
+  const server = BenchServer.start({
+    cliPath: options.cliPath,
+    workspace,
+    storagePath: path.join(workspace, ".bench-storage"),
+    settings,
+  });
+  const { connection } = server;
   try {
-    await connection.sendRequest("initialize", {
-      processId: process.pid,
-      rootUri: pathToFileURL(workspace).href,
-      workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: path.basename(workspace) }],
-      capabilities: {},
-      initializationOptions: { storagePath: path.join(workspace, ".bench-storage"), settings },
-    });
-    await connection.sendNotification("initialized", {});
-    await waitForIndex(connection);
+    await server.initialize();
+    if (!(await server.waitForIndex(120_000)))
+      throw new Error("the bench workspace was not indexed in 2 minutes");
     const random = seededRandom(options.seed + 1);
     const figures: RunFigures = {
       keystrokes: 0,
       shown: 0,
       accepted: 0,
       latenciesMs: [],
+      typingCpuSeconds: null,
       status: undefined as never,
     };
     const total = sessions.reduce((sum, session) => sum + session.span.length, 0);
     let typedSoFar = 0;
     await warmUp(connection, workspace, sessions[0]!);
+    const cpuBefore = server.tree()?.cpuSeconds;
     for (const session of sessions) {
       await typeSession(connection, workspace, session, random, figures);
       typedSoFar += session.span.length;
       options.onProgress?.(typedSoFar, total, label);
     }
+    const cpuAfter = server.tree()?.cpuSeconds;
+    if (cpuBefore !== undefined && cpuAfter !== undefined) figures.typingCpuSeconds = cpuAfter - cpuBefore;
     figures.status = await connection.sendRequest(statusRequest.type);
     return figures;
   } finally {
-    await connection.sendRequest("shutdown").catch(() => undefined);
-    await connection.sendNotification("exit").catch(() => undefined);
-    connection.dispose();
-    child.kill();
+    await server.stop();
   }
 }
 
-async function waitForIndex(connection: ProtocolConnection): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    const status = await connection.sendRequest(statusRequest.type);
-    if (status.indexes.every((index) => index.state === "idle" || index.state === "error")) return;
-    await sleep(250);
-  }
+function per100Keystrokes(figures: RunFigures): number | null {
+  if (figures.typingCpuSeconds === null || figures.keystrokes === 0) return null;
+  return round((figures.typingCpuSeconds * 100) / figures.keystrokes, 3);
 }
 
 /** One request before measuring: it loads the model, which a user pays once per session, not per keystroke. */
@@ -277,8 +269,4 @@ async function typeSession(
   }
   await pending?.done;
   await connection.sendNotification("textDocument/didClose", { textDocument: { uri } });
-}
-
-function sleep(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }

@@ -29,7 +29,9 @@ export function resolveCompletionSettings(raw: unknown, warn: WarnSetting): Comp
       // Prefetching spends idle CPU on likely next suggestions; a user saving battery can turn it off.
       prefetch: section.boolean("prefetch", true),
       speculation: section.oneOf("speculation", ["none", "draft", "inputLookup"] as const, undefined),
-      debounce: section.boolean("debounce", true) ? defaultDebounceConfig : null,
+      debounce: section.boolean("debounce", true)
+        ? { ...defaultDebounceConfig, earlyStart: section.boolean("earlyStart", true) }
+        : null,
       maxTokens: {
         singleLine: section.positiveInteger("maxTokensSingleLine", defaultMaxTokens.singleLine),
         multiline: section.positiveInteger("maxTokensMultiline", defaultMaxTokens.multiline),

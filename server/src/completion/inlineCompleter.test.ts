@@ -26,6 +26,10 @@ interface PendingCall {
   number: number;
   request: GenerationRequest;
   signal: AbortSignal | undefined;
+  /** Replied to or aborted. */
+  settled: boolean;
+  /** Streams `text` as the model's first tokens, without finishing. */
+  stream(text: string): void;
   reply(text: string): void;
 }
 
@@ -38,21 +42,26 @@ class ScriptedModel implements CompletionModel {
   generate(request: GenerationRequest, signal?: AbortSignal): Promise<GenerationResult> {
     const number = this.calls.length + 1;
     const prompt = typeof request.prompt === "string" ? request.prompt : "";
+    const priority = request.priority;
+    const lane = typeof priority === "object" ? priority : undefined;
     this.log.push(
-      `model call ${number} (${request.priority}) prompt ends ${JSON.stringify(prompt.slice(-12))}`,
+      `model call ${number} (${lane?.priority ?? priority}) prompt ends ${JSON.stringify(prompt.slice(-12))}`,
+    );
+    const stopListening = lane?.onRaise(() =>
+      this.log.push(`model call ${number} raised to ${lane.priority}`),
     );
     return new Promise((resolve, reject) => {
-      const aborted = () => {
-        this.log.push(`model call ${number} aborted`);
-        reject(Object.assign(new Error("aborted"), { name: "AbortError" }));
-      };
-      if (signal?.aborted) return aborted();
-      signal?.addEventListener("abort", aborted, { once: true });
-      this.calls.push({
+      const call: PendingCall = {
         number,
         request,
         signal,
+        settled: false,
+        stream: (text) => {
+          request.onText?.(text);
+        },
         reply: (text) => {
+          call.settled = true;
+          stopListening?.();
           signal?.removeEventListener("abort", aborted);
           let streamed = "";
           let stopReason: GenerationResult["metrics"]["stopReason"] = "eog";
@@ -65,7 +74,16 @@ class ScriptedModel implements CompletionModel {
           }
           resolve({ text: streamed, tokens: [], metrics: metrics(streamed.length, stopReason) });
         },
-      });
+      };
+      const aborted = () => {
+        call.settled = true;
+        stopListening?.();
+        this.log.push(`model call ${number} aborted`);
+        reject(Object.assign(new Error("aborted"), { name: "AbortError" }));
+      };
+      if (signal?.aborted) return aborted();
+      signal?.addEventListener("abort", aborted, { once: true });
+      this.calls.push(call);
     });
   }
 
@@ -252,6 +270,7 @@ test("a request the running generation leads to joins it: one model call answers
     async (h) => {
       const first = h.request("request 1", "area = width * $0\n");
       await h.settle();
+      h.model.last().stream("hei");
       const second = h.request("request 2", "area = width * he$0\n");
       await h.settle();
       h.model.last().reply("height");
@@ -359,3 +378,223 @@ test("snippets are chosen once per place: they stay while the cursor is within 8
   );
   assert.match(prompts[2]!, /second_helper/, "twenty lines away: snippets retrieved for the new place");
 });
+
+/**
+ * Three automatic keystrokes 300 ms apart, each answered by the model at once: afterwards the completer
+ * knows the user's typing gaps and that the model answers well within them. The transcript starts after.
+ */
+async function typedThreeAnsweredKeys(h: Harness): Promise<void> {
+  for (const [index, name] of ["alpha", "beta", "gamma"].entries()) {
+    const request = h.request(`warm-up ${index}`, `${name} = $0\n`, "automatic");
+    await h.settle();
+    h.clock.advance(300);
+    await h.settle();
+    h.model.last().reply(`${name}_value`);
+    await request.settled;
+    await h.settle();
+    // A prefetch started after the answer finds nothing.
+    for (const call of h.model.calls.filter((call) => !call.settled)) call.reply("");
+    await h.settle();
+  }
+  h.log.length = 0;
+}
+
+test("when the model answers faster than the user types, a keystroke starts it at once in the background, raised when typing pauses", () =>
+  check(
+    { debounce: defaultDebounceConfig },
+    async (h) => {
+      await typedThreeAnsweredKeys(h);
+      const request = h.request("request", "delta = $0\n", "automatic");
+      await h.settle();
+      h.log.push("typing has not paused yet");
+      h.clock.advance(300);
+      await h.settle();
+      h.model.last().reply("delta_value");
+      await request.settled;
+    },
+    [
+      'model call 4 (background) prompt ends "fix>delta = "',
+      "typing has not paused yet",
+      "model call 4 raised to interactive",
+      'request: "delta_value" from model',
+    ],
+  ));
+
+test("an early start answered before the pause is shown at once and never raised", () =>
+  check(
+    { debounce: defaultDebounceConfig },
+    async (h) => {
+      await typedThreeAnsweredKeys(h);
+      const request = h.request("request", "delta = $0\n", "automatic");
+      await h.settle();
+      h.model.last().reply("delta_value");
+      await request.settled;
+      h.clock.advance(300);
+    },
+    ['model call 4 (background) prompt ends "fix>delta = "', 'request: "delta_value" from model'],
+  ));
+
+test("the next keystroke cancels an early start that it does not extend, within the generation", () =>
+  check(
+    { debounce: defaultDebounceConfig },
+    async (h) => {
+      await typedThreeAnsweredKeys(h);
+      const first = h.request("request 1", "delta = $0\n", "automatic");
+      await h.settle();
+      h.clock.advance(150);
+      first.cancel();
+      const second = h.request("request 2", "delta = ($0\n", "automatic");
+      await first.settled;
+      await h.settle();
+      h.model.last().reply("1, 2)");
+      await second.settled;
+    },
+    [
+      'model call 4 (background) prompt ends "fix>delta = "',
+      "model call 4 aborted",
+      'model call 5 (background) prompt ends "ix>delta = ("',
+      "request 1: RequestSupersededError",
+      'request 2: "1, 2)" from model',
+    ],
+  ));
+
+test("once the next keystroke keeps cutting the model off, keystrokes wait for the pause again", () =>
+  check(
+    { debounce: defaultDebounceConfig },
+    async (h) => {
+      await typedThreeAnsweredKeys(h);
+      // The model now takes longer than the user's gaps: each early start is cut off by the next key (whose
+      // own timing is decided as it arrives, before the cut-off is counted).
+      let previous = h.request("request 0", "delta = $0\n", "automatic");
+      const keys = ["delta = ($0\n", "delta = (x$0\n", "delta = (x,$0\n", "delta = (x, $0\n"];
+      for (const [index, document] of keys.entries()) {
+        await h.settle();
+        h.clock.advance(150);
+        previous.cancel();
+        previous = h.request(`request ${index + 1}`, document, "automatic");
+      }
+      await h.settle();
+      h.log.push("the fifth keystroke waits for the pause");
+      h.clock.advance(300);
+      await h.settle();
+      h.model.last().reply("y)");
+      await previous.settled;
+    },
+    [
+      'model call 4 (background) prompt ends "fix>delta = "',
+      "model call 4 aborted",
+      'model call 5 (background) prompt ends "ix>delta = ("',
+      "request 0: RequestSupersededError",
+      "model call 5 aborted",
+      'model call 6 (background) prompt ends "x>delta = (x"',
+      "request 1: RequestSupersededError",
+      "model call 6 aborted",
+      'model call 7 (background) prompt ends ">delta = (x,"',
+      "request 2: RequestSupersededError",
+      "model call 7 aborted",
+      "request 3: RequestSupersededError",
+      "the fifth keystroke waits for the pause",
+      'model call 8 (interactive) prompt ends "delta = (x, "',
+      'request 4: "y)" from model',
+    ],
+  ));
+
+test("with nothing streamed yet, the next keystroke starts its own generation instead of waiting on a guess", () =>
+  check(
+    {},
+    async (h) => {
+      const first = h.request("request 1", "area = width * $0\n");
+      await h.settle();
+      const second = h.request("request 2", "area = width * he$0\n");
+      await first.settled;
+      await h.settle();
+      h.model.last().reply("ight");
+      await second.settled;
+    },
+    [
+      'model call 1 (interactive) prompt ends "a = width * "',
+      "model call 1 aborted",
+      'model call 2 (interactive) prompt ends "= width * he"',
+      "request 1: RequestSupersededError",
+      'request 2: "ight" from model',
+    ],
+  ));
+
+test("a generation whose streamed text already contradicts the next keystroke is aborted, not waited for", () =>
+  check(
+    {},
+    async (h) => {
+      const first = h.request("request 1", "area = width * $0\n");
+      await h.settle();
+      h.model.last().stream("hei");
+      const second = h.request("request 2", "area = width * w$0\n");
+      await first.settled;
+      await h.settle();
+      h.model.last().reply("idth");
+      await second.settled;
+    },
+    [
+      'model call 1 (interactive) prompt ends "a = width * "',
+      "model call 1 aborted",
+      'model call 2 (interactive) prompt ends " = width * w"',
+      "request 1: RequestSupersededError",
+      'request 2: "idth" from model',
+    ],
+  ));
+
+test("the prefetch after an early answer waits for typing to pause; a keystroke before then costs no model call", () =>
+  check(
+    { debounce: defaultDebounceConfig, prefetch: true },
+    async (h) => {
+      await typedThreeAnsweredKeys(h);
+      const first = h.request("request 1", "total = $0\n", "automatic");
+      await h.settle();
+      h.model.last().reply("price");
+      await first.settled;
+      await h.settle();
+      h.log.push("no prefetch while typing goes on");
+      h.clock.advance(150);
+      const second = h.request("request 2", "total = x$0\n", "automatic");
+      await h.settle();
+      h.model.last().reply(" * 2");
+      await second.settled;
+      await h.settle();
+      h.log.push("typing pauses");
+      h.clock.advance(300);
+      await h.settle();
+    },
+    [
+      'model call 7 (background) prompt ends "fix>total = "',
+      'request 1: "price" from model',
+      "no prefetch while typing goes on",
+      'model call 8 (background) prompt ends "ix>total = x"',
+      'request 2: " * 2" from model',
+      "typing pauses",
+      'model call 9 (background) prompt ends "otal = x * 2"',
+    ],
+  ));
+
+test("a request that types into a prefetch still waiting for the pause starts it at once, at interactive priority", () =>
+  check(
+    { debounce: defaultDebounceConfig, prefetch: true },
+    async (h) => {
+      await typedThreeAnsweredKeys(h);
+      const first = h.request("request 1", "total = $0\n", "automatic");
+      await h.settle();
+      h.model.last().reply("price");
+      await first.settled;
+      await h.settle();
+      // The user accepts "price": the request after it is where the waiting prefetch is for.
+      h.clock.advance(150);
+      const second = h.request("request 2", "total = price$0\n", "automatic");
+      await h.settle();
+      h.model.last().reply(" * quantity");
+      await second.settled;
+    },
+    [
+      'model call 7 (background) prompt ends "fix>total = "',
+      'request 1: "price" from model',
+      'model call 8 (interactive) prompt ends "otal = price"',
+      'request 2: " * quantity" from inFlight',
+    ],
+  ));

@@ -5,24 +5,31 @@
  * that stops as soon as the streaming filter says so, then clean-up and caching.
  *
  * A newer request for a document aborts the older one unless it merely extends it (the user typed what the
- * running generation is about to produce), in which case it waits for that generation instead.
+ * running generation is about to produce, as far as it has streamed), in which case it waits for that
+ * generation instead.
+ *
+ * An automatic request's generation starts at once at background priority when the model is fast enough for
+ * the user's typing (`keystrokeTiming` in `pipeline/debounce.ts`), and is raised to interactive when the
+ * debounce says typing has paused; otherwise it starts at the pause, as it did before.
  *
  * Prefetching computes, at background priority, the suggestion for where the user is likely to be next:
  * right after accepting the suggestion just produced, or where they put the cursor. Its answer goes to the
  * cache and the model's KV cache is left holding its prompt, so even a different next keystroke starts warm.
- * A prefetch is an in-flight generation like any other: a request it does not lead to cancels it.
+ * A prefetch is an in-flight generation like any other: a request it does not lead to cancels it. The one
+ * after an answer starts only when typing has paused: while the user types on, it would be cancelled anyway.
  */
 
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../base/logger";
 import { RequestSupersededError } from "../capability/capability";
 import type { SuggestionGate } from "../feedback";
-import type {
-  GenerationMetrics,
-  GenerationRequest,
-  GenerationResult,
-  InfillTokens,
-  SpeculationMode,
+import {
+  type GenerationMetrics,
+  type GenerationRequest,
+  type GenerationResult,
+  type InfillTokens,
+  PriorityLane,
+  type SpeculationMode,
 } from "../models";
 import {
   CompletionCache,
@@ -138,6 +145,11 @@ interface InFlight {
   prefix: string;
   suffix: string;
   controller: AbortController;
+  /** The model's text so far, before clean-up. */
+  streamed: string;
+  priority: PriorityLane;
+  /** Starts a prefetch that still waits for the typing to pause: a request is waiting for it now. */
+  wake(): void;
   result: Promise<CompletionAnswer | null>;
 }
 
@@ -160,6 +172,10 @@ export interface CompleterStats {
   cancelledGenerations: number;
   /** Background generations for where the user is likely to be next (after an answer, or a cursor move). */
   prefetches: number;
+  /** Keystroke generations started before typing paused, at background priority. */
+  earlyStarts: number;
+  /** Early starts still running when typing paused, raised to interactive then. */
+  promotions: number;
   /** Prompt tokens of every generation, prefetches included, and how many came from the KV cache. */
   promptTokens: number;
   reusedPromptTokens: number;
@@ -186,6 +202,8 @@ export class InlineCompleter {
     supersededRequests: 0,
     cancelledGenerations: 0,
     prefetches: 0,
+    earlyStarts: 0,
+    promotions: 0,
     promptTokens: 0,
     reusedPromptTokens: 0,
     requestPromptTokens: 0,
@@ -262,9 +280,20 @@ export class InlineCompleter {
 
     const running = this.inFlight.get(request.uri);
     if (running) {
+      const typedSince = prefix.slice(running.prefix.length);
+      // Joined only where the text streamed so far shows the user typing what the model writes: with nothing
+      // streamed yet a new generation costs little more (the KV cache keeps the prompt read so far) and never
+      // waits for one that turns out wrong.
       const extendsRunning =
-        this.config.inFlightReuse && running.suffix === suffix && prefix.startsWith(running.prefix);
+        this.config.inFlightReuse &&
+        !running.controller.signal.aborted &&
+        running.suffix === suffix &&
+        prefix.startsWith(running.prefix) &&
+        (typedSince === "" || (running.streamed !== "" && agrees(running.streamed, typedSince)));
       if (extendsRunning) {
+        // Someone waits for it now: it starts if it was waiting, and gives way to nothing.
+        running.wake();
+        running.priority.raise("interactive");
         const answer = await running.result;
         const typed = prefix.slice(running.prefix.length);
         if (answer?.text.startsWith(typed) && answer.text.length > typed.length) {
@@ -281,9 +310,11 @@ export class InlineCompleter {
       }
     }
 
-    if (request.trigger === "automatic" && this.config.debounce) {
-      await this.clock.sleep(this.debounce.delay(), signal);
-    }
+    const timing =
+      request.trigger === "automatic" && this.config.debounce
+        ? this.debounce.timing()
+        : { startMs: 0, pauseMs: 0 };
+    await this.clock.sleep(timing.startMs, signal);
     if (signal.aborted) {
       // A newer keystroke arrived during the debounce: this request never reaches the model.
       this.counters.supersededRequests++;
@@ -293,10 +324,12 @@ export class InlineCompleter {
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     signal.addEventListener("abort", onAbort, { once: true });
-    const answer = await this.track(request.uri, key, controller, () =>
-      this.generate(request, key, controller.signal, started, "request").finally(() =>
-        signal.removeEventListener("abort", onAbort),
-      ),
+    const lane = this.laneUntilPause(timing);
+    const answer = await this.track(request.uri, key, controller, lane.priority, (entry) =>
+      this.generate(request, key, controller.signal, started, "request", entry).finally(() => {
+        lane.settled();
+        signal.removeEventListener("abort", onAbort);
+      }),
     );
     // Stale before it was answered: a newer keystroke aborted its generation.
     if (!answer && controller.signal.aborted) throw new RequestSupersededError();
@@ -304,9 +337,31 @@ export class InlineCompleter {
       this.prefetch(
         { ...request, text: prefix + answer.text + suffix, offset: request.offset + answer.text.length },
         "afterAnswer",
+        Math.max(0, timing.pauseMs - (this.clock.now() - started)),
       );
     }
     return answer;
+  }
+
+  /**
+   * The priority of a keystroke's generation: interactive when it starts at the pause; background when it
+   * starts earlier, raised to interactive when the pause comes while it still runs.
+   */
+  private laneUntilPause(timing: { startMs: number; pauseMs: number }): {
+    priority: PriorityLane;
+    settled(): void;
+  } {
+    if (timing.pauseMs <= timing.startMs) return { priority: new PriorityLane("interactive"), settled() {} };
+    this.counters.earlyStarts++;
+    const priority = new PriorityLane("background");
+    // A stale generation stops within a token and settles too, so this also ends on staleness.
+    const settled = new AbortController();
+    void this.clock.sleep(timing.pauseMs - timing.startMs, settled.signal).then(() => {
+      if (settled.signal.aborted) return;
+      this.counters.promotions++;
+      priority.raise("interactive");
+    });
+    return { priority, settled: () => settled.abort() };
   }
 
   /**
@@ -315,7 +370,7 @@ export class InlineCompleter {
    * after accepting the answer just given, prompted with the snippets already in use, so the two prompts
    * share their start.
    */
-  prefetch(request: CompletionRequest, purpose: Prefetch = "atCursor"): void {
+  prefetch(request: CompletionRequest, purpose: Prefetch = "atCursor", startAfterMs = 0): void {
     if (!this.config.enabled || !this.config.prefetch || !this.config.cache || this.disposed) return;
     const modelId = this.model.modelId("completion");
     if (!modelId || this.inFlight.has(request.uri)) return;
@@ -325,14 +380,27 @@ export class InlineCompleter {
       prefix: request.text.slice(0, request.offset),
       suffix: request.text.slice(request.offset),
     };
-    this.counters.prefetches++;
     const controller = new AbortController();
-    void this.track(request.uri, key, controller, async () => {
-      // A cursor put down somewhere new gets the snippets retrieved for that place, not the old ones.
-      if (purpose === "atCursor")
-        await this.sources.cursorMoved(request.uri, request.path, request.text, request.offset);
-      return this.generate(request, key, controller.signal, this.clock.now(), purpose);
-    });
+    // Ends the wait for the pause: the prefetch went stale, or a request now waits for it.
+    const waiting = new AbortController();
+    controller.signal.addEventListener("abort", () => waiting.abort(), { once: true });
+    void this.track(
+      request.uri,
+      key,
+      controller,
+      new PriorityLane("background"),
+      async (entry) => {
+        // Registered while it waits, so a keystroke it does not lead to cancels it before it costs anything.
+        await this.clock.sleep(startAfterMs, waiting.signal);
+        if (controller.signal.aborted) return null;
+        this.counters.prefetches++;
+        // A cursor put down somewhere new gets the snippets retrieved for that place, not the old ones.
+        if (purpose === "atCursor")
+          await this.sources.cursorMoved(request.uri, request.path, request.text, request.offset);
+        return this.generate(request, key, controller.signal, this.clock.now(), purpose, entry);
+      },
+      () => waiting.abort(),
+    );
   }
 
   /** Registers a generation as the document's in-flight one until it settles. */
@@ -340,17 +408,23 @@ export class InlineCompleter {
     uri: string,
     key: { prefix: string; suffix: string },
     controller: AbortController,
-    run: () => Promise<CompletionAnswer | null>,
+    priority: PriorityLane,
+    run: (entry: InFlight) => Promise<CompletionAnswer | null>,
+    wake: () => void = () => {},
   ): Promise<CompletionAnswer | null> {
     const entry: InFlight = {
       prefix: key.prefix,
       suffix: key.suffix,
       controller,
-      result: run().finally(() => {
-        if (this.inFlight.get(uri) === entry) this.inFlight.delete(uri);
-      }),
+      streamed: "",
+      priority,
+      wake,
+      result: Promise.resolve(null),
     };
     this.inFlight.set(uri, entry);
+    entry.result = run(entry).finally(() => {
+      if (this.inFlight.get(uri) === entry) this.inFlight.delete(uri);
+    });
     return entry.result;
   }
 
@@ -391,10 +465,16 @@ export class InlineCompleter {
     signal: AbortSignal,
     started: number,
     purpose: "request" | Prefetch,
+    entry: InFlight,
   ): Promise<CompletionAnswer | null> {
+    let modelCalledAt: number | null = null;
     const stale = () => {
       if (purpose === "request") this.counters.supersededRequests++;
       this.counters.cancelledGenerations++;
+      // Left out, the debounce would learn only from generations fast enough to finish, and keep starting
+      // early where the model cannot keep up with the typing.
+      if (purpose === "request" && modelCalledAt !== null)
+        this.debounce.modelLatency(this.clock.now() - modelCalledAt, true);
       return null;
     };
     try {
@@ -402,6 +482,7 @@ export class InlineCompleter {
       const filter = createStreamingFilter(plan.filter);
       if (!this.config.kvReuse) await this.model.clearSequence("completion");
       this.counters.modelCalls++;
+      modelCalledAt = this.clock.now();
       const result = await this.model.generate(
         {
           role: "completion",
@@ -410,8 +491,11 @@ export class InlineCompleter {
           maxTokens: plan.maxTokens,
           temperature: 0,
           speculation: this.config.speculation,
-          priority: purpose === "request" ? "interactive" : "background",
-          onText: (textSoFar) => (filter.push(textSoFar).stop ? "stop" : "continue"),
+          priority: entry.priority,
+          onText: (textSoFar) => {
+            entry.streamed = textSoFar;
+            return filter.push(textSoFar).stop ? "stop" : "continue";
+          },
         },
         signal,
       );
@@ -425,8 +509,8 @@ export class InlineCompleter {
         `completion ${purpose} ${request.path}:${request.offset}: prompt ${result.metrics.promptTokens} tokens ` +
           `(${result.metrics.reusedPromptTokens} reused), ${result.metrics.totalMs.toFixed(0)} ms, ${result.metrics.stopReason}`,
       );
-      if (purpose === "request") this.debounce.modelLatency(result.metrics.totalMs);
       if (result.metrics.stopReason === "aborted") return stale();
+      if (purpose === "request") this.debounce.modelLatency(result.metrics.totalMs);
       const text = finalize(result.text, plan.filter, {
         truncated: result.metrics.stopReason === "maxTokens",
       });
@@ -499,6 +583,11 @@ export class InlineCompleter {
     });
     return this.family;
   }
+}
+
+/** Whether the model's text so far and what the user typed since could be the same text. */
+function agrees(streamed: string, typed: string): boolean {
+  return streamed.startsWith(typed) || typed.startsWith(streamed);
 }
 
 function abortableDelay(milliseconds: number, signal: AbortSignal): Promise<void> {

@@ -59,7 +59,10 @@ export async function generateText(
           ? new InputLookupProposer(tokens, generation.config.inputLookup)
           : null;
   const speculation: SpeculationMode = proposer ? input.speculation : "none";
-  const evaluationPriority = request.priority === "background" ? 1 : 5;
+  // llama.cpp's batch priority only orders sequences of one context evaluated together; the class at the start
+  // is good enough for a lane raised later.
+  const startedAs = typeof request.priority === "object" ? request.priority.priority : request.priority;
+  const evaluationPriority = startedAs === "background" ? 1 : 5;
   const metrics: GenerationResult["metrics"] = {
     role: generation.role,
     speculation,

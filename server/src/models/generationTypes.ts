@@ -42,6 +42,16 @@ export type GenerationRole = Extract<ModelRole, "completion" | "chat">;
  */
 export type RequestPriority = "interactive" | "user" | "background";
 
+/**
+ * A priority that its owner may raise while the request waits or runs (`PriorityLane` in
+ * `priorityScheduler.ts` is the one to use).
+ */
+export interface RaisablePriority {
+  readonly priority: RequestPriority;
+  /** Calls `listener` after each raise; returns the function that stops it. */
+  onRaise(listener: () => void): () => void;
+}
+
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
   content: string;
@@ -75,8 +85,8 @@ export interface GenerationRequest {
    * evaluates what changed. Default: the role's name.
    */
   sequenceKey?: string;
-  /** Default `interactive`. */
-  priority?: RequestPriority;
+  /** Default `interactive`. A `PriorityLane` lets the caller raise it later (a keystroke started early). */
+  priority?: RequestPriority | RaisablePriority;
   /** Prepend the model's BOS token when its tokenizer asks for one. Default true; ignored for token prompts. */
   addBos?: boolean;
   /** Called with the whole text so far after each token (stop strings held back); answer `stop` to finish early. */

@@ -14,6 +14,7 @@ export type {
   ModelRole,
   PrefixPreparation,
   Prompt,
+  RaisablePriority,
   RequestPriority,
   SpeculationMode,
   TextHookAnswer,
@@ -59,3 +60,4 @@ export {
   resolveModelsConfig,
 } from "./modelsConfig";
 export { readModelsSettings } from "./modelsSettings";
+export { PriorityLane } from "./priorityScheduler";

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { GenerationAbortedError } from "./modelErrors";
-import { PriorityScheduler, type TaskControl } from "./priorityScheduler";
+import { PriorityLane, PriorityScheduler, type TaskControl } from "./priorityScheduler";
 
 /** A promise the test resolves when it wants a task's step to end. */
 function gate() {
@@ -158,4 +158,51 @@ test("a failing task releases its turn", async () => {
     /boom/,
   );
   assert.equal((await scheduler.run("background", undefined, async () => 1)).value, 1);
+});
+
+test("a keystroke started at background priority waits behind a chat answer until raised, then overtakes it", async () => {
+  const scheduler = new PriorityScheduler();
+  const events: string[] = [];
+  const tokens = [gate(), gate(), gate()];
+  const chat = scheduler.run("user", undefined, steppedTask("chat", events, tokens));
+  await settle();
+  const lane = new PriorityLane("background");
+  const keystroke = scheduler.run(lane, undefined, async () => {
+    events.push("keystroke");
+  });
+  tokens[0]!.open();
+  await settle();
+  assert.deepEqual(events, ["chat step 0", "chat step 1"], "while typing goes on, the chat keeps going");
+  lane.raise("interactive");
+  tokens[1]!.open();
+  await keystroke;
+  tokens[2]!.open();
+  await chat;
+  assert.deepEqual(events, ["chat step 0", "chat step 1", "keystroke", "chat step 2", "chat done"]);
+});
+
+test("a running background task raised to interactive makes waiting user work wait for it", async () => {
+  const scheduler = new PriorityScheduler();
+  const events: string[] = [];
+  const lane = new PriorityLane("background");
+  const steps = [gate(), gate()];
+  const keystroke = scheduler.run(lane, undefined, steppedTask("keystroke", events, steps));
+  await settle();
+  lane.raise("interactive");
+  const chat = scheduler.run("user", undefined, async () => {
+    events.push("chat");
+  });
+  steps[0]!.open();
+  await settle();
+  assert.deepEqual(events, ["keystroke step 0", "keystroke step 1"], "raised, it no longer gives way");
+  steps[1]!.open();
+  await Promise.all([keystroke, chat]);
+  assert.deepEqual(events, ["keystroke step 0", "keystroke step 1", "keystroke done", "chat"]);
+  assert.deepEqual(scheduler.state.running, { interactive: 0, user: 0, background: 0 });
+});
+
+test("a lane is only ever raised: lowering it changes nothing", () => {
+  const lane = new PriorityLane("interactive");
+  lane.raise("background");
+  assert.equal(lane.priority, "interactive");
 });

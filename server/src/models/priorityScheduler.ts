@@ -9,9 +9,14 @@
  *
  * So a keystroke's completion waits at most one step (one decoded token, one embedding batch) of anything
  * else, and a chat answer at most one step of background work.
+ *
+ * A task may be given a `PriorityLane` instead of a fixed class: its owner can raise it while the task waits
+ * or runs. A keystroke's completion starts at once at background priority, while the user may still be
+ * typing, and is raised to interactive when the typing pauses: it then overtakes everything, as if it had
+ * been interactive from the start.
  */
 
-import type { RequestPriority } from "./generationTypes";
+import type { RaisablePriority, RequestPriority } from "./generationTypes";
 import { GenerationAbortedError } from "./modelErrors";
 
 export interface TaskControl {
@@ -26,6 +31,36 @@ export interface ScheduledResult<T> {
   value: T;
   /** Time spent waiting to start, plus any time given away to higher-priority work. */
   queuedMs: number;
+}
+
+const rank: Record<RequestPriority, number> = { background: 0, user: 1, interactive: 2 };
+
+/** A priority its owner can raise (never lower) while the work it was given to waits or runs. */
+export class PriorityLane implements RaisablePriority {
+  private current: RequestPriority;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(initial: RequestPriority) {
+    this.current = initial;
+  }
+
+  get priority(): RequestPriority {
+    return this.current;
+  }
+
+  /** Raises the lane to `priority`; a lower or equal one changes nothing. */
+  raise(priority: RequestPriority): void {
+    if (rank[priority] <= rank[this.current]) return;
+    this.current = priority;
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  onRaise(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
 }
 
 interface Waiter {
@@ -51,31 +86,46 @@ export class PriorityScheduler {
   }
 
   async run<T>(
-    priority: RequestPriority,
+    priority: RequestPriority | RaisablePriority,
     signal: AbortSignal | undefined,
     task: (control: TaskControl) => Promise<T>,
   ): Promise<ScheduledResult<T>> {
+    const lane: RaisablePriority = typeof priority === "string" ? new PriorityLane(priority) : priority;
+    /** The class this task is counted in while it runs (`null` while it waits). */
+    let runningAs: RequestPriority | null = null;
     let queuedMs = 0;
     const admitted = async (atFront: boolean) => {
       const started = performance.now();
-      await this.admit(priority, signal, atFront);
+      runningAs = await this.admit(lane, signal, atFront);
       queuedMs += performance.now() - started;
     };
-    await admitted(false);
-    const control: TaskControl = {
-      yieldToHigherPriority: async () => {
-        if (!this.higherWaiting(priority)) return;
-        this.running[priority]--;
-        this.pump();
-        // Back at the head of its class: a task that gave way resumes before newer work of its class.
-        await admitted(true);
-      },
-    };
+    // A running task raised moves to its new class at once: lower work now gives way to it.
+    const stopListening = lane.onRaise(() => {
+      if (runningAs === null) return;
+      this.running[runningAs]--;
+      runningAs = lane.priority;
+      this.running[runningAs]++;
+      this.pump();
+    });
     try {
+      await admitted(false);
+      const control: TaskControl = {
+        yieldToHigherPriority: async () => {
+          if (runningAs === null || !this.higherWaiting(runningAs)) return;
+          this.running[runningAs]--;
+          runningAs = null;
+          this.pump();
+          // Back at the head of its class: a task that gave way resumes before newer work of its class.
+          await admitted(true);
+        },
+      };
       return { value: await task(control), queuedMs };
     } finally {
-      this.running[priority]--;
-      this.pump();
+      stopListening();
+      if (runningAs !== null) {
+        this.running[runningAs]--;
+        this.pump();
+      }
     }
   }
 
@@ -103,27 +153,46 @@ export class PriorityScheduler {
     }
   }
 
-  private admit(priority: RequestPriority, signal: AbortSignal | undefined, atFront: boolean): Promise<void> {
-    const queue = this.waiting[priority];
+  /** Resolves with the class the task runs in once it may run. */
+  private admit(
+    lane: RaisablePriority,
+    signal: AbortSignal | undefined,
+    atFront: boolean,
+  ): Promise<RequestPriority> {
     if (signal?.aborted) return Promise.reject(new GenerationAbortedError(null));
-    if (queue.length === 0 && this.canStart(priority)) {
+    const priority = lane.priority;
+    if (this.waiting[priority].length === 0 && this.canStart(priority)) {
       this.running[priority]++;
-      return Promise.resolve();
+      return Promise.resolve(priority);
     }
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<RequestPriority>((resolve, reject) => {
+      let queue = this.waiting[priority];
+      const leave = () => {
+        const index = queue.indexOf(waiter);
+        if (index >= 0) queue.splice(index, 1);
+        signal?.removeEventListener("abort", onAbort);
+        stopListening();
+      };
       const waiter: Waiter = {
         admit: () => {
-          signal?.removeEventListener("abort", onAbort);
-          this.running[priority]++;
-          resolve();
+          leave();
+          this.running[lane.priority]++;
+          resolve(lane.priority);
         },
       };
       const onAbort = () => {
-        const index = queue.indexOf(waiter);
-        if (index >= 0) queue.splice(index, 1);
+        leave();
         reject(new GenerationAbortedError(null));
         this.pump();
       };
+      // Raised while waiting: it joins the back of its new class, ahead of every lower one.
+      const stopListening = lane.onRaise(() => {
+        const index = queue.indexOf(waiter);
+        if (index >= 0) queue.splice(index, 1);
+        queue = this.waiting[lane.priority];
+        queue.push(waiter);
+        this.pump();
+      });
       signal?.addEventListener("abort", onAbort, { once: true });
       if (atFront) queue.unshift(waiter);
       else queue.push(waiter);

@@ -134,6 +134,10 @@ export interface CompletionStatus {
   cancelledGenerations: number;
   /** Background generations for where the user is likely to be next (after an answer, or a cursor move). */
   prefetches: number;
+  /** Keystroke generations started before typing paused, at background priority. */
+  earlyStarts: number;
+  /** Early starts still running when typing paused, raised to interactive then. */
+  promotions: number;
   /** Prompt tokens of every generation, prefetches included, and how many came from the KV cache. */
   promptTokens: number;
   reusedPromptTokens: number;

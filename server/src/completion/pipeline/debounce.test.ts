@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DebounceTracker, debounceDelay, defaultDebounceConfig } from "./debounce";
+import { DebounceTracker, debounceDelay, defaultDebounceConfig, keystrokeTiming } from "./debounce";
 
 test("with no samples the delay is 1.5 × the default gap", () => {
   assert.equal(debounceDelay({ keystrokeIntervalsMs: [], modelLatenciesMs: [] }), 180);
@@ -49,8 +49,40 @@ test("the tracker records gaps between keystrokes, latencies and outcomes, keepi
   assert.deepEqual(tracker.samples(), {
     keystrokeIntervalsMs: [120, 80, 100],
     modelLatenciesMs: [100],
+    cutOff: [false],
     outcomes: [true],
   });
   // k = 100, L = 100: 150 − 50 = 100.
   assert.equal(tracker.delay(), 100);
+});
+
+test("a model that answers within the user's shorter typing gaps starts at once; the pause still comes at the delay", () => {
+  // Gaps 100..200 (25th percentile 120), median latency 60: the answer is usually ready before the next key.
+  const samples = { keystrokeIntervalsMs: [100, 120, 150, 180, 200], modelLatenciesMs: [50, 60, 70] };
+  assert.deepEqual(keystrokeTiming(samples), { startMs: 0, pauseMs: debounceDelay(samples) });
+});
+
+test("a model slower than the user's typing, or not measured yet, waits for the pause as before", () => {
+  const slow = { keystrokeIntervalsMs: [100, 120, 150, 180, 200], modelLatenciesMs: [130, 140, 150] };
+  assert.equal(keystrokeTiming(slow).startMs, debounceDelay(slow));
+  const unmeasured = { keystrokeIntervalsMs: [100, 120, 150], modelLatenciesMs: [50, 60] };
+  assert.equal(keystrokeTiming(unmeasured).startMs, debounceDelay(unmeasured));
+  const fast = { keystrokeIntervalsMs: [100, 120, 150, 180, 200], modelLatenciesMs: [50, 60, 70] };
+  assert.equal(
+    keystrokeTiming(fast, { ...defaultDebounceConfig, earlyStart: false }).startMs,
+    debounceDelay(fast),
+    "early start turned off",
+  );
+});
+
+test("generations the next keystroke cut off count as too slow: when they are half, the model waits for the pause", () => {
+  const gaps = [100, 120, 150, 180, 200];
+  const samples = (cutOff: boolean[]) => ({
+    keystrokeIntervalsMs: gaps,
+    modelLatenciesMs: [50, 60, 70, 110, 120, 130],
+    cutOff,
+  });
+  assert.equal(keystrokeTiming(samples([false, false, false, true, true, false])).startMs, 0);
+  const mostlyCutOff = samples([false, false, false, true, true, true]);
+  assert.equal(keystrokeTiming(mostlyCutOff).startMs, debounceDelay(mostlyCutOff));
 });

@@ -31,8 +31,8 @@ export {
   lineSet,
 } from "./completionContext";
 export { CursorMarkerError, cursorMarker, parseCursor } from "./cursorMarker";
-export type { DebounceConfig, DebounceSamples } from "./debounce";
-export { DebounceTracker, debounceDelay, defaultDebounceConfig } from "./debounce";
+export type { DebounceConfig, DebounceSamples, KeystrokeTiming } from "./debounce";
+export { DebounceTracker, debounceDelay, defaultDebounceConfig, keystrokeTiming } from "./debounce";
 export type {
   FimFamily,
   FimInput,
