@@ -187,6 +187,8 @@ class Harness {
   readonly clock = new ManualClock();
   /** What retrieval offers for the next fresh choice of snippets. */
   retrieved: SnippetCandidate[] = [];
+  /** While set, a refresh of retrieval for a new cursor place takes until it resolves. */
+  retrieval: Promise<void> | undefined;
   readonly completer: InlineCompleter;
 
   constructor(config: Partial<CompleterConfig>) {
@@ -195,7 +197,11 @@ class Harness {
       {
         retrieved: () => this.retrieved,
         recentDocuments: () => [],
-        cursorMoved: async () => {},
+        cursorMoved: async () => {
+          if (!this.retrieval) return;
+          this.log.push("retrieval refresh starts");
+          await this.retrieval;
+        },
       },
       { ...baseConfig, ...config },
       new Logger("error"),
@@ -206,28 +212,31 @@ class Harness {
   /** Asks for a completion at `$0`; the transcript gets its outcome when it settles. */
   request(name: string, document: string, trigger: CompletionRequest["trigger"] = "invoked") {
     const controller = new AbortController();
-    const offset = document.indexOf("$0");
-    const settled = this.completer
-      .complete(
-        {
-          uri: "file:///workspace/shapes.py",
-          path: "shapes.py",
-          repoName: "workspace",
-          language: "python",
-          text: document.replace("$0", ""),
-          offset,
-          trigger,
-        },
-        controller.signal,
-      )
-      .then(
-        (answer) =>
-          this.log.push(
-            answer ? `${name}: ${JSON.stringify(answer.text)} from ${answer.source}` : `${name}: none`,
-          ),
-        (error: Error) => this.log.push(`${name}: ${error.name}`),
-      );
+    const settled = this.completer.complete(this.at(document, trigger), controller.signal).then(
+      (answer) =>
+        this.log.push(
+          answer ? `${name}: ${JSON.stringify(answer.text)} from ${answer.source}` : `${name}: none`,
+        ),
+      (error: Error) => this.log.push(`${name}: ${error.name}`),
+    );
     return { settled, cancel: () => controller.abort() };
+  }
+
+  /** The user put the cursor at `$0`: the editor asks for a prefetch there. */
+  cursorPut(document: string): void {
+    this.completer.prefetch(this.at(document, "automatic"));
+  }
+
+  private at(document: string, trigger: CompletionRequest["trigger"]): CompletionRequest {
+    return {
+      uri: "file:///workspace/shapes.py",
+      path: "shapes.py",
+      repoName: "workspace",
+      language: "python",
+      text: document.replace("$0", ""),
+      offset: document.indexOf("$0"),
+      trigger,
+    };
   }
 
   /** Lets pending promise callbacks run. */
@@ -598,3 +607,52 @@ test("a request that types into a prefetch still waiting for the pause starts it
       'request 2: " * quantity" from inFlight',
     ],
   ));
+
+// Without the behaviour under test these two would wait forever, hence the timeouts.
+test(
+  "a request where a cursor prefetch found nothing answers nothing, without asking the model again",
+  { timeout: 10_000 },
+  () =>
+    check(
+      { prefetch: true },
+      async (h) => {
+        h.cursorPut("def area(width, height):\n    $0\n");
+        await h.settle();
+        const request = h.request("request", "def area(width, height):\n    $0\n");
+        await h.settle();
+        h.model.last().reply("");
+        await request.settled;
+      },
+      [
+        'model call 1 (background) prompt ends "eight):\\n    "',
+        "model call 1 raised to interactive",
+        "request: none",
+      ],
+    ),
+);
+
+test(
+  "a request that joins a cursor prefetch still waiting for retrieval starts it with the snippets there are",
+  { timeout: 10_000 },
+  () =>
+    check(
+      { prefetch: true },
+      async (h) => {
+        h.retrieval = new Promise(() => {});
+        h.cursorPut("def area(width, height):\n    $0\n");
+        await h.settle();
+        h.log.push("retrieval is slow (the index host is starting)");
+        const request = h.request("request", "def area(width, height):\n    $0\n");
+        await h.settle();
+        h.model.last().reply("return width * height");
+        await request.settled;
+      },
+      [
+        "retrieval refresh starts",
+        "retrieval is slow (the index host is starting)",
+        'model call 1 (interactive) prompt ends "eight):\\n    "',
+        "retrieval refresh starts",
+        'request: "return width * height" from inFlight',
+      ],
+    ),
+);

@@ -295,12 +295,13 @@ export class InlineCompleter {
         running.wake();
         running.priority.raise("interactive");
         const answer = await running.result;
-        const typed = prefix.slice(running.prefix.length);
-        if (answer?.text.startsWith(typed) && answer.text.length > typed.length) {
+        // The same place, and the model found nothing to show: asking again would find the same nothing.
+        if (!answer && typedSince === "" && !running.controller.signal.aborted) return null;
+        if (answer?.text.startsWith(typedSince) && answer.text.length > typedSince.length) {
           this.counters.inFlightAnswers++;
           return {
             ...answer,
-            text: answer.text.slice(typed.length),
+            text: answer.text.slice(typedSince.length),
             source: "inFlight",
             latencyMs: this.clock.now() - started,
           };
@@ -394,9 +395,12 @@ export class InlineCompleter {
         await this.clock.sleep(startAfterMs, waiting.signal);
         if (controller.signal.aborted) return null;
         this.counters.prefetches++;
-        // A cursor put down somewhere new gets the snippets retrieved for that place, not the old ones.
-        if (purpose === "atCursor")
-          await this.sources.cursorMoved(request.uri, request.path, request.text, request.offset);
+        // A cursor put down somewhere new gets the snippets retrieved for that place, not the old ones, unless
+        // a request waits for it before they arrive (the index host may still be starting).
+        if (purpose === "atCursor") {
+          const retrieval = this.sources.cursorMoved(request.uri, request.path, request.text, request.offset);
+          await settledOrAborted(retrieval, waiting.signal);
+        }
         return this.generate(request, key, controller.signal, this.clock.now(), purpose, entry);
       },
       () => waiting.abort(),
@@ -583,6 +587,19 @@ export class InlineCompleter {
     });
     return this.family;
   }
+}
+
+/** Resolves when `work` settles or `signal` fires, whichever comes first. */
+function settledOrAborted(work: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    signal.addEventListener("abort", done, { once: true });
+    work.then(done, done);
+  });
 }
 
 /** Whether the model's text so far and what the user typed since could be the same text. */

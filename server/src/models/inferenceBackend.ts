@@ -8,10 +8,11 @@
  * recent errors are kept so that a failed load can say what llama.cpp complained about.
  */
 
-import { getLlama, type Llama, LlamaLogLevel } from "node-llama-cpp";
+import type { Llama, LlamaLogLevel } from "node-llama-cpp";
 import { messageOf } from "../base/errors";
 import type { Logger } from "../base/logger";
 import type { BackendStatus } from "./engineStatus";
+import { importLlamaCpp } from "./llamaCppModule";
 import type { GpuChoice } from "./modelsConfig";
 
 export interface InferenceBackend {
@@ -109,6 +110,7 @@ export async function openInferenceBackend(options: {
 }
 
 async function openShared(gpu: GpuChoice, logger: Logger): Promise<SharedLlama> {
+  const { getLlama, LlamaLogLevel } = await importLlamaCpp();
   // One object, filled in once the binary loads: the log callback below holds on to it.
   const state = {
     llama: null as unknown as Llama,

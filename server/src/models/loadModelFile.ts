@@ -4,12 +4,13 @@
  */
 
 import { statSync } from "node:fs";
-import { type LlamaModel, readGgufFileInfo } from "node-llama-cpp";
+import type { LlamaModel } from "node-llama-cpp";
 import { messageOf } from "../base/errors";
 import type { Logger } from "../base/logger";
 import type { ModelRole } from "./generationTypes";
 import { type GpuLayerAttempt, gpuLayerAttempts, loadWithGpuFallback } from "./gpuLayerFallback";
 import type { InferenceBackend } from "./inferenceBackend";
+import { importLlamaCpp } from "./llamaCppModule";
 import { ModelLoadError } from "./modelErrors";
 import type { ResolvedModelFile } from "./modelFiles";
 
@@ -50,6 +51,7 @@ export async function loadModelFile(options: {
   // after llama.cpp rejects a file, disposing the Llama instance never finishes (see InferenceBackend.dispose).
   let layerCount: number;
   try {
+    const { readGgufFileInfo } = await importLlamaCpp();
     const info = await readGgufFileInfo(file.path, { readTensorInfo: true, sourceType: "filesystem" });
     const architecture = info.metadata.general.architecture;
     const block = (info.metadata as unknown as Record<string, { block_count?: number } | undefined>)[

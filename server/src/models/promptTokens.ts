@@ -4,8 +4,9 @@
  * GGUF, through node-llama-cpp's chat wrappers), whose end-of-turn markers become stop conditions.
  */
 
-import { type ChatHistoryItem, type LlamaModel, resolveChatWrapper, type Token } from "node-llama-cpp";
+import type { ChatHistoryItem, LlamaModel, Token } from "node-llama-cpp";
 import type { ChatMessage, Prompt } from "./generationTypes";
+import { loadedLlamaCpp } from "./llamaCppModule";
 
 export interface PromptTokens {
   tokens: Token[];
@@ -27,7 +28,7 @@ export function promptTokens(model: LlamaModel, prompt: Prompt, addBos: boolean)
 }
 
 function chatPromptTokens(model: LlamaModel, messages: readonly ChatMessage[]): PromptTokens {
-  const wrapper = resolveChatWrapper(model);
+  const wrapper = loadedLlamaCpp().resolveChatWrapper(model);
   const history: ChatHistoryItem[] = messages.map((message) =>
     message.role === "system"
       ? { type: "system", text: message.content }

@@ -75,14 +75,16 @@ test("a model slower than the user's typing, or not measured yet, waits for the 
   );
 });
 
-test("generations the next keystroke cut off count as too slow: when they are half, the model waits for the pause", () => {
+test("generations the next keystroke cut off after a short gap's time count as too slow", () => {
+  // Short gap (25th percentile): 120 ms. Three finished in 50..70 ms, three cut off after 130..150 ms.
   const gaps = [100, 120, 150, 180, 200];
-  const samples = (cutOff: boolean[]) => ({
+  const samples = (latencies: number[]) => ({
     keystrokeIntervalsMs: gaps,
-    modelLatenciesMs: [50, 60, 70, 110, 120, 130],
-    cutOff,
+    modelLatenciesMs: latencies,
+    cutOff: [false, false, false, true, true, true],
   });
-  assert.equal(keystrokeTiming(samples([false, false, false, true, true, false])).startMs, 0);
-  const mostlyCutOff = samples([false, false, false, true, true, true]);
-  assert.equal(keystrokeTiming(mostlyCutOff).startMs, debounceDelay(mostlyCutOff));
+  const tooSlow = samples([50, 60, 70, 130, 140, 150]);
+  assert.equal(keystrokeTiming(tooSlow).startMs, debounceDelay(tooSlow));
+  // Cut off sooner (the debounce left them 10..30 ms): no evidence against the model, which starts early.
+  assert.equal(keystrokeTiming(samples([50, 60, 70, 10, 20, 30])).startMs, 0);
 });

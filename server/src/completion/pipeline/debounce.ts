@@ -17,13 +17,13 @@
  * Without enough samples k is `defaultIntervalMs`, L is 0 and r is 0.5. Bounds: 0 to 300 ms by default.
  *
  * That delay says when typing has paused. Whether to wait for it before starting the model is a second
- * question (`keystrokeTiming`): when the model usually finishes within this user's shorter typing gaps
- * (in at least half the recent generations, within the `earlyStartQuantile` of the gaps; a generation the
- * next keystroke cut off counts as too slow), the generation starts at once, at background priority, and is
- * raised to interactive at the pause. Its answer is then ready before the next keystroke in most gaps, so it
- * is shown at once or answers the next keystrokes from the typed-ahead cache, and the CPU it costs is about
- * one generation per keystroke the cache cannot answer. A model slower than the user's typing would be cut
- * off by most keystrokes, so for it the generation still waits for the pause.
+ * question (`keystrokeTiming`): when the model usually finishes within this user's shorter typing gaps (in
+ * at least half the recent generations, within the `earlyStartQuantile` of the gaps; a generation the next
+ * keystroke cut off after running that long counts as too slow), the generation starts at once, at
+ * background priority, and is raised to interactive at the pause. Its answer is then ready before the next
+ * keystroke in most gaps, so it is shown at once or answers the next keystrokes from the typed-ahead cache,
+ * and the CPU it costs is about one generation per keystroke the cache cannot answer. A model slower than
+ * the user's typing would be cut off by most keystrokes, so for it the generation still waits for the pause.
  */
 
 import { median, percentile } from "../../base/numbers";
@@ -99,13 +99,15 @@ export function keystrokeTiming(
 ): KeystrokeTiming {
   const pauseMs = debounceDelay(samples, config);
   const typing = typingGaps(samples, config);
-  const raceTimes = samples.modelLatenciesMs.map((ms, index) => (samples.cutOff?.[index] ? Infinity : ms));
-  const recent = raceTimes.slice(-config.window);
-  const fastEnough =
-    config.earlyStart &&
-    typing.length >= config.minSamples &&
-    recent.length >= config.minSamples &&
-    median(recent) <= percentile(typing, config.earlyStartQuantile)!;
+  if (!config.earlyStart || typing.length < config.minSamples) return { startMs: pauseMs, pauseMs };
+  const shortGap = percentile(typing, config.earlyStartQuantile)!;
+  // A generation cut off after running at least `shortGap` was too slow; one cut off sooner says nothing
+  // about the model (after the pause, it was mostly the debounce that left it too little time).
+  const raceTimes = samples.modelLatenciesMs
+    .map((ms, index) => ({ ms, cutOff: samples.cutOff?.[index] ?? false }))
+    .slice(-config.window)
+    .flatMap(({ ms, cutOff }) => (!cutOff ? [ms] : ms >= shortGap ? [Infinity] : []));
+  const fastEnough = raceTimes.length >= config.minSamples && median(raceTimes) <= shortGap;
   return { startMs: fastEnough ? 0 : pauseMs, pauseMs };
 }
 
