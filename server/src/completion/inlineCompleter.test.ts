@@ -313,9 +313,9 @@ test("a request elsewhere supersedes the running one: its generation is aborted 
     ],
   ));
 
-test("an automatic request waits the debounce; one cancelled during it never reaches the model", () =>
+test("with early start off, an automatic request waits the debounce; one cancelled during it never reaches the model", () =>
   check(
-    { debounce: defaultDebounceConfig },
+    { debounce: { ...defaultDebounceConfig, earlyStart: false } },
     async (h) => {
       const first = h.request("request 1", "total = price * $0\n", "automatic");
       await h.settle();
@@ -408,7 +408,7 @@ async function typedThreeAnsweredKeys(h: Harness): Promise<void> {
   h.log.length = 0;
 }
 
-test("when the model answers faster than the user types, a keystroke starts it at once in the background, raised when typing pauses", () =>
+test("while the model answers faster than the user types, a keystroke starts it at once in the background, raised when typing pauses", () =>
   check(
     { debounce: defaultDebounceConfig },
     async (h) => {
@@ -452,18 +452,18 @@ test("the next keystroke cancels an early start that it does not extend, within 
       await h.settle();
       h.clock.advance(150);
       first.cancel();
-      const second = h.request("request 2", "delta = ($0\n", "automatic");
+      const second = h.request("request 2", "delta = w$0\n", "automatic");
       await first.settled;
       await h.settle();
-      h.model.last().reply("1, 2)");
+      h.model.last().reply("idth");
       await second.settled;
     },
     [
       'model call 4 (background) prompt ends "fix>delta = "',
       "model call 4 aborted",
-      'model call 5 (background) prompt ends "ix>delta = ("',
+      'model call 5 (background) prompt ends "ix>delta = w"',
       "request 1: RequestSupersededError",
-      'request 2: "1, 2)" from model',
+      'request 2: "idth" from model',
     ],
   ));
 
@@ -475,10 +475,10 @@ test("once the next keystroke keeps cutting the model off, keystrokes wait for t
       // The model now takes longer than the user's gaps: each early start is cut off by the next key (whose
       // own timing is decided as it arrives, before the cut-off is counted).
       let previous = h.request("request 0", "delta = $0\n", "automatic");
-      const keys = ["delta = ($0\n", "delta = (x$0\n", "delta = (x,$0\n", "delta = (x, $0\n"];
+      const keys = ["delta = w$0\n", "delta = wi$0\n", "delta = wid$0\n", "delta = widt$0\n"];
       for (const [index, document] of keys.entries()) {
         await h.settle();
-        h.clock.advance(150);
+        h.clock.advance(290);
         previous.cancel();
         previous = h.request(`request ${index + 1}`, document, "automatic");
       }
@@ -486,25 +486,25 @@ test("once the next keystroke keeps cutting the model off, keystrokes wait for t
       h.log.push("the fifth keystroke waits for the pause");
       h.clock.advance(300);
       await h.settle();
-      h.model.last().reply("y)");
+      h.model.last().reply("h");
       await previous.settled;
     },
     [
       'model call 4 (background) prompt ends "fix>delta = "',
       "model call 4 aborted",
-      'model call 5 (background) prompt ends "ix>delta = ("',
+      'model call 5 (background) prompt ends "ix>delta = w"',
       "request 0: RequestSupersededError",
       "model call 5 aborted",
-      'model call 6 (background) prompt ends "x>delta = (x"',
+      'model call 6 (background) prompt ends "x>delta = wi"',
       "request 1: RequestSupersededError",
       "model call 6 aborted",
-      'model call 7 (background) prompt ends ">delta = (x,"',
+      'model call 7 (background) prompt ends ">delta = wid"',
       "request 2: RequestSupersededError",
       "model call 7 aborted",
       "request 3: RequestSupersededError",
       "the fifth keystroke waits for the pause",
-      'model call 8 (interactive) prompt ends "delta = (x, "',
-      'request 4: "y)" from model',
+      'model call 8 (interactive) prompt ends "delta = widt"',
+      'request 4: "h" from model',
     ],
   ));
 

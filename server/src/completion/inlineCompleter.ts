@@ -38,6 +38,7 @@ import {
   cursorQueryWindow,
   type DebounceConfig,
   DebounceTracker,
+  decideMultilineAt,
   defaultContextBudget,
   detectFimFamily,
   type FimFamily,
@@ -253,7 +254,9 @@ export class InlineCompleter {
   private async answer(request: CompletionRequest, signal: AbortSignal): Promise<CompletionAnswer | null> {
     const started = this.clock.now();
     this.counters.requests++;
-    if (request.trigger === "automatic") this.debounce.keystroke(started);
+    // The plan decides the same from the same text; known now, it picks the samples that time this keystroke.
+    const multiline = decideMultilineAt(request.text, request.offset, request.language).multiline;
+    if (request.trigger === "automatic") this.debounce.keystroke(started, multiline);
     const modelId = this.model.modelId("completion");
     if (!modelId) return null;
     const prefix = request.text.slice(0, request.offset);
@@ -313,7 +316,7 @@ export class InlineCompleter {
 
     const timing =
       request.trigger === "automatic" && this.config.debounce
-        ? this.debounce.timing()
+        ? this.debounce.timing(multiline, started)
         : { startMs: 0, pauseMs: 0 };
     await this.clock.sleep(timing.startMs, signal);
     if (signal.aborted) {
@@ -471,14 +474,17 @@ export class InlineCompleter {
     purpose: "request" | Prefetch,
     entry: InFlight,
   ): Promise<CompletionAnswer | null> {
-    let modelCalledAt: number | null = null;
+    let modelCall: { at: number; multiline: boolean } | null = null;
     const stale = () => {
       if (purpose === "request") this.counters.supersededRequests++;
       this.counters.cancelledGenerations++;
       // Left out, the debounce would learn only from generations fast enough to finish, and keep starting
       // early where the model cannot keep up with the typing.
-      if (purpose === "request" && modelCalledAt !== null)
-        this.debounce.modelLatency(this.clock.now() - modelCalledAt, true);
+      if (purpose === "request" && modelCall !== null)
+        this.debounce.modelLatency(this.clock.now() - modelCall.at, this.clock.now(), {
+          cutOff: true,
+          multiline: modelCall.multiline,
+        });
       return null;
     };
     try {
@@ -486,7 +492,7 @@ export class InlineCompleter {
       const filter = createStreamingFilter(plan.filter);
       if (!this.config.kvReuse) await this.model.clearSequence("completion");
       this.counters.modelCalls++;
-      modelCalledAt = this.clock.now();
+      modelCall = { at: this.clock.now(), multiline: plan.multiline };
       const result = await this.model.generate(
         {
           role: "completion",
@@ -514,7 +520,8 @@ export class InlineCompleter {
           `(${result.metrics.reusedPromptTokens} reused), ${result.metrics.totalMs.toFixed(0)} ms, ${result.metrics.stopReason}`,
       );
       if (result.metrics.stopReason === "aborted") return stale();
-      if (purpose === "request") this.debounce.modelLatency(result.metrics.totalMs);
+      if (purpose === "request")
+        this.debounce.modelLatency(result.metrics.totalMs, this.clock.now(), { multiline: plan.multiline });
       const text = finalize(result.text, plan.filter, {
         truncated: result.metrics.stopReason === "maxTokens",
       });

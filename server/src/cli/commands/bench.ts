@@ -74,6 +74,7 @@ export function registerBenchCommand(program: Command): Command {
     .option("--runs <n>", "spawn-to-suggestion runs per prefetch setting", positiveInteger, 5)
     .option("--idle-seconds <n>", "how long to measure idle CPU", positiveInteger, 60)
     .option("--seed <n>", "where to type", positiveInteger, 7)
+    .option("--server <hearth.mjs>", "measure another build's server (to compare builds)")
     .option("--json", "print one JSON object")
     .action(
       async (options: {
@@ -81,12 +82,13 @@ export function registerBenchCommand(program: Command): Command {
         runs: number;
         idleSeconds: number;
         seed: number;
+        server?: string;
         json?: boolean;
       }) => {
         const progress = createProgressReporter();
         try {
           const result = await runFootprintBench({
-            cliPath: process.argv[1]!,
+            cliPath: options.server ? path.resolve(options.server) : process.argv[1]!,
             project: path.resolve(options.project ?? path.join(findPythonStandardLibrary(), "asyncio")),
             runs: options.runs,
             idleSeconds: options.idleSeconds,

@@ -44,47 +44,71 @@ test("the configured bounds hold", () => {
 test("the tracker records gaps between keystrokes, latencies and outcomes, keeping a window", () => {
   const tracker = new DebounceTracker({ ...defaultDebounceConfig, window: 3 });
   for (const at of [1000, 1100, 1220, 1300, 1400]) tracker.keystroke(at);
-  tracker.modelLatency(100);
+  tracker.modelLatency(100, 1500);
   tracker.outcome(true);
   assert.deepEqual(tracker.samples(), {
     keystrokeIntervalsMs: [120, 80, 100],
     modelLatenciesMs: [100],
-    cutOff: [false],
     outcomes: [true],
   });
   // k = 100, L = 100: 150 − 50 = 100.
   assert.equal(tracker.delay(), 100);
 });
 
+const typing = { keystrokeIntervalsMs: [100, 120, 150, 180, 200], modelLatenciesMs: [] };
+const now = 100_000;
+/** Latencies measured a second ago, for keystrokes after gaps of 100..200 ms (a typical one: 150). */
+const shape = (latencies: number[], cutOff = latencies.map(() => false), atMs = now - 1_000) => ({
+  typingGapsMs: [100, 120, 150, 180, 200],
+  latencies: latencies.map((ms, index) => ({ ms, cutOff: cutOff[index]!, atMs })),
+});
+const pause = debounceDelay(typing);
+
 test("a model that answers within the user's shorter typing gaps starts at once; the pause still comes at the delay", () => {
-  // Gaps 100..200 (25th percentile 120), median latency 60: the answer is usually ready before the next key.
-  const samples = { keystrokeIntervalsMs: [100, 120, 150, 180, 200], modelLatenciesMs: [50, 60, 70] };
-  assert.deepEqual(keystrokeTiming(samples), { startMs: 0, pauseMs: debounceDelay(samples) });
+  // Median latency 60, typical gap 150: the answer is usually ready before the next key.
+  assert.deepEqual(keystrokeTiming(typing, shape([50, 60, 70]), now), { startMs: 0, pauseMs: pause });
 });
 
-test("a model slower than the user's typing, or not measured yet, waits for the pause as before", () => {
-  const slow = { keystrokeIntervalsMs: [100, 120, 150, 180, 200], modelLatenciesMs: [130, 140, 150] };
-  assert.equal(keystrokeTiming(slow).startMs, debounceDelay(slow));
-  const unmeasured = { keystrokeIntervalsMs: [100, 120, 150], modelLatenciesMs: [50, 60] };
-  assert.equal(keystrokeTiming(unmeasured).startMs, debounceDelay(unmeasured));
-  const fast = { keystrokeIntervalsMs: [100, 120, 150, 180, 200], modelLatenciesMs: [50, 60, 70] };
-  assert.equal(
-    keystrokeTiming(fast, { ...defaultDebounceConfig, earlyStart: false }).startMs,
-    debounceDelay(fast),
-    "early start turned off",
-  );
+test("a model slower than the user's typing waits for the pause as before; so does every one with early start off", () => {
+  assert.equal(keystrokeTiming(typing, shape([160, 170, 180]), now).startMs, pause);
+  const off = { ...defaultDebounceConfig, earlyStart: false };
+  assert.equal(keystrokeTiming(typing, shape([50, 60, 70]), now, off).startMs, pause);
+  assert.equal(keystrokeTiming(typing, shape([]), now, off).startMs, pause);
 });
 
-test("generations the next keystroke cut off after a short gap's time count as too slow", () => {
-  // Short gap (25th percentile): 120 ms. Three finished in 50..70 ms, three cut off after 130..150 ms.
-  const gaps = [100, 120, 150, 180, 200];
-  const samples = (latencies: number[]) => ({
-    keystrokeIntervalsMs: gaps,
-    modelLatenciesMs: latencies,
-    cutOff: [false, false, false, true, true, true],
-  });
-  const tooSlow = samples([50, 60, 70, 130, 140, 150]);
-  assert.equal(keystrokeTiming(tooSlow).startMs, debounceDelay(tooSlow));
+test("generations the next keystroke cut off after a typical gap's time count as too slow", () => {
+  const cutOff = [false, false, false, true, true, true];
+  // Three finished in 50..70 ms, three cut off after 160..180 ms.
+  assert.equal(keystrokeTiming(typing, shape([50, 60, 70, 160, 170, 180], cutOff), now).startMs, pause);
   // Cut off sooner (the debounce left them 10..30 ms): no evidence against the model, which starts early.
-  assert.equal(keystrokeTiming(samples([50, 60, 70, 10, 20, 30])).startMs, 0);
+  assert.equal(keystrokeTiming(typing, shape([50, 60, 70, 10, 20, 30], cutOff), now).startMs, 0);
+});
+
+test("without recent evidence a keystroke starts early to find out; a verdict a minute old is forgotten", () => {
+  assert.equal(keystrokeTiming(typing, shape([]), now).startMs, 0, "nothing measured yet");
+  assert.equal(keystrokeTiming(typing, shape([160, 170]), now).startMs, 0, "two are too few");
+  const old = shape([160, 170, 180], undefined, now - 61_000);
+  assert.equal(keystrokeTiming(typing, old, now).startMs, 0);
+});
+
+test("the tracker times each shape from its own gaps and latencies", () => {
+  const tracker = new DebounceTracker();
+  // Single-line keystrokes 100 ms apart, each answered in 40 ms; a multi-line one after each line end, where
+  // the model takes 300 ms but the user pauses 600 ms.
+  let at = 0;
+  for (let line = 0; line < 4; line++) {
+    for (let key = 0; key < 5; key++) {
+      tracker.keystroke((at += 100), false);
+      tracker.modelLatency(40, at + 40);
+    }
+    tracker.keystroke((at += 100), true);
+    tracker.modelLatency(300, at + 300, { multiline: true });
+    at += 500;
+  }
+  tracker.keystroke((at += 100), false);
+  assert.equal(tracker.timing(false, at).startMs, 0);
+  assert.equal(tracker.timing(true, at).startMs, 0, "300 ms fits in the pauses that follow a line's end");
+  for (let slow = 0; slow < 5; slow++) tracker.modelLatency(900, at, { multiline: true });
+  assert.equal(tracker.timing(true, at).startMs, tracker.delay(), "slower than those pauses now");
+  assert.equal(tracker.timing(false, at).startMs, 0, "single-line keystrokes are not affected");
 });

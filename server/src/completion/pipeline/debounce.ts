@@ -17,13 +17,16 @@
  * Without enough samples k is `defaultIntervalMs`, L is 0 and r is 0.5. Bounds: 0 to 300 ms by default.
  *
  * That delay says when typing has paused. Whether to wait for it before starting the model is a second
- * question (`keystrokeTiming`): when the model usually finishes within this user's shorter typing gaps (in
- * at least half the recent generations, within the `earlyStartQuantile` of the gaps; a generation the next
- * keystroke cut off after running that long counts as too slow), the generation starts at once, at
- * background priority, and is raised to interactive at the pause. Its answer is then ready before the next
- * keystroke in most gaps, so it is shown at once or answers the next keystrokes from the typed-ahead cache,
- * and the CPU it costs is about one generation per keystroke the cache cannot answer. A model slower than
- * the user's typing would be cut off by most keystrokes, so for it the generation still waits for the pause.
+ * question (`keystrokeTiming`), answered per shape of suggestion (single-line or multi-line, which differ in
+ * how long the model takes and how long users pause before them): when the model usually finishes before
+ * this user's next keystroke for that shape (in at least half the recent generations, within the typical
+ * gap, the `earlyStartQuantile` of the gaps; a generation the next keystroke cut off after running that long
+ * counts as too slow), the generation starts at once, at background priority, and is raised to interactive at the
+ * pause. Its answer is then ready before the next keystroke in most gaps, so it is shown at once or answers
+ * the next keystrokes from the typed-ahead cache, and the CPU it costs is about one generation per keystroke
+ * the cache cannot answer. A model slower than the user's typing would be cut off by most keystrokes, so
+ * for it the generation still waits for the pause. Without recent evidence either way, a few early starts
+ * find out.
  */
 
 import { median, percentile } from "../../base/numbers";
@@ -33,8 +36,6 @@ export interface DebounceSamples {
   keystrokeIntervalsMs: readonly number[];
   /** Recent model latencies (request to suggestion), ms; for a generation cut off, how long it ran. */
   modelLatenciesMs: readonly number[];
-  /** Per latency: the generation was cut off by a newer keystroke before it finished. */
-  cutOff?: readonly boolean[];
   /** Recent shown suggestions, oldest first: true when accepted. */
   outcomes?: readonly boolean[];
 }
@@ -53,8 +54,13 @@ export interface DebounceConfig {
   window: number;
   /** Start generating at once when the model is fast enough for this user's typing (see the header). */
   earlyStart: boolean;
-  /** The share of typing gaps the median model latency must fit in for an early start. */
+  /**
+   * The quantile of the user's typing gaps the model's median latency must fit in for an early start: 0.5,
+   * the answer is usually ready before the next keystroke.
+   */
   earlyStartQuantile: number;
+  /** Latencies older than this no longer decide an early start (the machine's load changes). */
+  evidenceHorizonMs: number;
 }
 
 /** When to run the model after a keystroke, in ms after it. */
@@ -75,7 +81,8 @@ export const defaultDebounceConfig: DebounceConfig = {
   minSamples: 3,
   window: 20,
   earlyStart: true,
-  earlyStartQuantile: 0.25,
+  earlyStartQuantile: 0.5,
+  evidenceHorizonMs: 60_000,
 };
 
 export function debounceDelay(
@@ -93,22 +100,38 @@ export function debounceDelay(
   return Math.round(Math.min(config.maxMs, Math.max(config.minMs, raw)));
 }
 
+/**
+ * What decides an early start for one shape of suggestion: the gaps that followed keystrokes leading to that
+ * shape, and the model's latencies for it, each with when it was measured and whether a newer keystroke cut
+ * the generation off (then `ms` is how long it had run).
+ */
+export interface ShapeSamples {
+  typingGapsMs: readonly number[];
+  latencies: readonly { ms: number; cutOff: boolean; atMs: number }[];
+}
+
 export function keystrokeTiming(
   samples: DebounceSamples,
+  shape: ShapeSamples,
+  nowMs: number,
   config: DebounceConfig = defaultDebounceConfig,
 ): KeystrokeTiming {
   const pauseMs = debounceDelay(samples, config);
-  const typing = typingGaps(samples, config);
-  if (!config.earlyStart || typing.length < config.minSamples) return { startMs: pauseMs, pauseMs };
-  const shortGap = percentile(typing, config.earlyStartQuantile)!;
-  // A generation cut off after running at least `shortGap` was too slow; one cut off sooner says nothing
+  if (!config.earlyStart) return { startMs: pauseMs, pauseMs };
+  const typing = shape.typingGapsMs.filter((gap) => gap >= 0 && gap <= config.pauseMs);
+  const typicalGap =
+    typing.length >= config.minSamples
+      ? percentile(typing, config.earlyStartQuantile)!
+      : config.defaultIntervalMs;
+  // A generation cut off after running at least `typicalGap` was too slow; one cut off sooner says nothing
   // about the model (after the pause, it was mostly the debounce that left it too little time).
-  const raceTimes = samples.modelLatenciesMs
-    .map((ms, index) => ({ ms, cutOff: samples.cutOff?.[index] ?? false }))
-    .slice(-config.window)
-    .flatMap(({ ms, cutOff }) => (!cutOff ? [ms] : ms >= shortGap ? [Infinity] : []));
-  const fastEnough = raceTimes.length >= config.minSamples && median(raceTimes) <= shortGap;
-  return { startMs: fastEnough ? 0 : pauseMs, pauseMs };
+  const raceTimes = shape.latencies
+    .filter((latency) => latency.atMs >= nowMs - config.evidenceHorizonMs)
+    .flatMap(({ ms, cutOff }) => (!cutOff ? [ms] : ms >= typicalGap ? [Infinity] : []));
+  // Without recent evidence, a few early starts find out (while the model keeps up, evidence keeps coming;
+  // when it does not, the generations wait for the pause until that verdict is `evidenceHorizonMs` old).
+  if (raceTimes.length < config.minSamples) return { startMs: 0, pauseMs };
+  return { startMs: median(raceTimes) <= typicalGap ? 0 : pauseMs, pauseMs };
 }
 
 /** The recent gaps between keystrokes that were typing, not pauses. */
@@ -118,25 +141,38 @@ function typingGaps(samples: DebounceSamples, config: DebounceConfig): number[] 
     .filter((gap) => gap >= 0 && gap <= config.pauseMs);
 }
 
+interface ShapeWindow {
+  typingGapsMs: number[];
+  latencies: { ms: number; cutOff: boolean; atMs: number }[];
+}
+
 /** Keeps the recent samples for `debounceDelay`; times come from the caller, so tests need no clock. */
 export class DebounceTracker {
-  private lastKeystrokeMs: number | null = null;
+  private lastKeystroke: { atMs: number; multiline: boolean } | null = null;
   private readonly intervals: number[] = [];
   private readonly latencies: number[] = [];
-  private readonly cutOffs: boolean[] = [];
   private readonly outcomes: boolean[] = [];
+  private readonly shapes: Record<"single" | "multi", ShapeWindow> = {
+    single: { typingGapsMs: [], latencies: [] },
+    multi: { typingGapsMs: [], latencies: [] },
+  };
 
   constructor(private readonly config: DebounceConfig = defaultDebounceConfig) {}
 
-  keystroke(atMs: number): void {
-    if (this.lastKeystrokeMs !== null) this.push(this.intervals, atMs - this.lastKeystrokeMs);
-    this.lastKeystrokeMs = atMs;
+  /** A keystroke at `atMs`, after which a `multiline` suggestion (or a single-line one) would be asked for. */
+  keystroke(atMs: number, multiline = false): void {
+    const last = this.lastKeystroke;
+    if (last !== null) {
+      this.push(this.intervals, atMs - last.atMs);
+      this.push(this.shape(last.multiline).typingGapsMs, atMs - last.atMs);
+    }
+    this.lastKeystroke = { atMs, multiline };
   }
 
-  /** A generation's latency; `cutOff`: a newer keystroke stopped it after `ms`. */
-  modelLatency(ms: number, cutOff = false): void {
+  /** A generation's latency, measured at `atMs`; `cutOff`: a newer keystroke stopped it after `ms`. */
+  modelLatency(ms: number, atMs: number, { cutOff = false, multiline = false } = {}): void {
     this.push(this.latencies, ms);
-    this.push(this.cutOffs, cutOff);
+    this.push(this.shape(multiline).latencies, { ms, cutOff, atMs });
   }
 
   outcome(accepted: boolean): void {
@@ -147,17 +183,26 @@ export class DebounceTracker {
     return {
       keystrokeIntervalsMs: [...this.intervals],
       modelLatenciesMs: [...this.latencies],
-      cutOff: [...this.cutOffs],
       outcomes: [...this.outcomes],
     };
+  }
+
+  shapeSamples(multiline: boolean): ShapeSamples {
+    const shape = this.shape(multiline);
+    return { typingGapsMs: [...shape.typingGapsMs], latencies: [...shape.latencies] };
   }
 
   delay(): number {
     return debounceDelay(this.samples(), this.config);
   }
 
-  timing(): KeystrokeTiming {
-    return keystrokeTiming(this.samples(), this.config);
+  /** When to run the model after the keystroke at `nowMs`, which leads to a `multiline` suggestion or not. */
+  timing(multiline: boolean, nowMs: number): KeystrokeTiming {
+    return keystrokeTiming(this.samples(), this.shapeSamples(multiline), nowMs, this.config);
+  }
+
+  private shape(multiline: boolean): ShapeWindow {
+    return multiline ? this.shapes.multi : this.shapes.single;
   }
 
   private push<T>(list: T[], value: T): void {

@@ -31,7 +31,7 @@ export {
   lineSet,
 } from "./completionContext";
 export { CursorMarkerError, cursorMarker, parseCursor } from "./cursorMarker";
-export type { DebounceConfig, DebounceSamples, KeystrokeTiming } from "./debounce";
+export type { DebounceConfig, DebounceSamples, KeystrokeTiming, ShapeSamples } from "./debounce";
 export { DebounceTracker, debounceDelay, defaultDebounceConfig, keystrokeTiming } from "./debounce";
 export type {
   FimFamily,
