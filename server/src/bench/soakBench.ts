@@ -308,10 +308,12 @@ export async function runSoakBench(options: SoakBenchOptions) {
     },
     async configuration() {
       const completion = settings.completion as Record<string, unknown>;
-      const change = Math.floor(random() * 3);
+      const change = Math.floor(random() * 4);
       if (change === 0) completion.prefetch = !completion.prefetch;
       else if (change === 1) completion.maxTokensSingleLine = 16 + Math.floor(random() * 48);
-      else settings.guardrails = { completionParseCheck: { enabled: random() < 0.5 } };
+      else if (change === 2) settings.guardrails = { completionParseCheck: { enabled: random() < 0.5 } };
+      // Restarts the index hosts: the size limit is part of what they were started with.
+      else settings.index = { maxFileBytes: 500_000 + Math.floor(random() * 500_000) };
       await server.changeConfiguration();
     },
     async malformed() {
@@ -432,8 +434,10 @@ function checkIntegrity(storage: string): { file: string; result: string }[] {
   const Driver = require("better-sqlite3") as typeof BetterSqlite3;
   return sqliteFiles(storage).map((file) => {
     try {
-      const database = new Driver(file, { readonly: true, fileMustExist: true });
+      // Opened for writing, as the server would: a read-only connection cannot always read a WAL file.
+      const database = new Driver(file, { fileMustExist: true });
       try {
+        require("sqlite-vec").load(database);
         const rows = database.pragma("integrity_check") as { integrity_check: string }[];
         return {
           file: path.relative(storage, file),
