@@ -39,6 +39,13 @@ export interface ScalePointResult {
   lexicalP95Ms: number;
   hybridP50Ms: number;
   hybridP95Ms: number;
+  /** Process CPU time of the same calls: on a shared machine wall time also counts waiting for a core. */
+  lexicalCpuP95Ms: number;
+  hybridCpuP95Ms: number;
+  /** Of the exhaustive BM25 top 10 (every matching chunk ranked), the share the bounded lexical search finds. */
+  lexicalRecallAt10VsExhaustive: number;
+  /** Seconds spent writing the index up to this scale point (all scale points so far). */
+  buildSeconds: number;
   recallAt10VsExact: number;
   /** The same for the 50 candidates hybrid search takes from the vector retriever. */
   recallAt50VsExact: number;
@@ -109,6 +116,7 @@ export async function runRetrievalBench(config: RetrievalBenchConfig) {
 
     const chunkTexts: string[] = [];
     let written = 0;
+    let buildMs = 0;
     const grow = (target: number) => {
       while (written < target) {
         const fileIndex = written / config.chunksPerFile;
@@ -145,12 +153,21 @@ export async function runRetrievalBench(config: RetrievalBenchConfig) {
 
     const results: ScalePointResult[] = [];
     for (const scale of config.scalePoints) {
+      const buildStarted = performance.now();
       grow(scale);
+      buildMs += performance.now() - buildStarted;
       const reader = new IndexReader(openIndexDatabase(databaseFile, { readonly: true }));
       const vectorTimes: number[] = [];
       const exactTimes: number[] = [];
       const lexicalTimes: number[] = [];
       const hybridTimes: number[] = [];
+      const lexicalCpuTimes: number[] = [];
+      const hybridCpuTimes: number[] = [];
+      const cpuMs = () => {
+        const { user, system } = process.cpuUsage();
+        return (user + system) / 1000;
+      };
+      let lexicalRecall = 0;
       let recall = 0;
       let recallAt50 = 0;
       reader.vector(sampleVector(), 10); // loads the in-memory codes once, as a long-running server would
@@ -171,9 +188,12 @@ export async function runRetrievalBench(config: RetrievalBenchConfig) {
         const approximate50 = reader.vector(vector, 50).map((hit) => hit.chunkId);
         recallAt50 += approximate50.filter((id) => exact50.includes(id)).length / Math.max(1, exact50.length);
 
+        let cpuStarted = cpuMs();
         started = performance.now();
-        reader.lexical(text, 50);
+        const lexical = reader.lexical(text, 50).map((hit) => hit.chunkId);
         lexicalTimes.push(performance.now() - started);
+        lexicalCpuTimes.push(cpuMs() - cpuStarted);
+        cpuStarted = cpuMs();
         started = performance.now();
         await searchIndex(
           reader,
@@ -181,6 +201,11 @@ export async function runRetrievalBench(config: RetrievalBenchConfig) {
           async () => vector,
         );
         hybridTimes.push(performance.now() - started);
+        hybridCpuTimes.push(cpuMs() - cpuStarted);
+        const exhaustive = reader.lexical(text, 10, "exhaustive").map((hit) => hit.chunkId);
+        lexicalRecall +=
+          lexical.slice(0, 10).filter((id) => exhaustive.includes(id)).length /
+          Math.max(1, exhaustive.length);
       }
       results.push({
         chunks: scale,
@@ -191,6 +216,10 @@ export async function runRetrievalBench(config: RetrievalBenchConfig) {
         lexicalP95Ms: percentile(lexicalTimes, 0.95),
         hybridP50Ms: percentile(hybridTimes, 0.5),
         hybridP95Ms: percentile(hybridTimes, 0.95),
+        lexicalCpuP95Ms: percentile(lexicalCpuTimes, 0.95),
+        hybridCpuP95Ms: percentile(hybridCpuTimes, 0.95),
+        lexicalRecallAt10VsExhaustive: round(lexicalRecall / config.queries),
+        buildSeconds: round(buildMs / 1000),
         recallAt10VsExact: round(recall / config.queries),
         recallAt50VsExact: round(recallAt50 / config.queries),
         vectorMethod: scale <= defaultVectorSearchConfig.exactLimit ? "exact" : "prefilter",
@@ -208,6 +237,9 @@ export async function runRetrievalBench(config: RetrievalBenchConfig) {
       recallAt10VsExactAt200k: at(200_000)?.recallAt10VsExact,
       recallAt50VsExactAt200k: at(200_000)?.recallAt50VsExact,
       hybridP95MsAt200k: at(200_000)?.hybridP95Ms,
+      lexicalP95MsAt200k: at(200_000)?.lexicalP95Ms,
+      hybridCpuP95MsAt200k: at(200_000)?.hybridCpuP95Ms,
+      lexicalRecallAt10VsExhaustiveAt200k: at(200_000)?.lexicalRecallAt10VsExhaustive,
       databaseBytesAt200k: statSync(databaseFile).size,
       vectorSearch: defaultVectorSearchConfig,
       scalePoints: results,

@@ -5,7 +5,7 @@
 
 import type { Database } from "./database";
 import { queryIdentifiers } from "./identifierWords";
-import { type RankedChunk, rankLexical } from "./lexicalSearch";
+import { type RankedChunk, rankLexical, rankLexicalExhaustively } from "./lexicalSearch";
 import {
   defaultVectorSearchConfig,
   VectorSearch,
@@ -43,9 +43,14 @@ export class IndexReader {
     this.vectors = new VectorSearch(database, vectorConfig);
   }
 
-  /** BM25 over identifier-expanded words; path words count half. Higher score is better (`lexicalSearch.ts`). */
-  lexical(query: string, limit: number): RankedChunk[] {
-    return rankLexical(this.database, query, limit);
+  /**
+   * BM25 over identifier-expanded words; path words count half. Higher score is better. `exhaustive` ranks every
+   * matching chunk with no word left out: the reference for benchmarks (`lexicalSearch.ts`).
+   */
+  lexical(query: string, limit: number, mode: "bounded" | "exhaustive" = "bounded"): RankedChunk[] {
+    return mode === "exhaustive"
+      ? rankLexicalExhaustively(this.database, query, limit)
+      : rankLexical(this.database, query, limit);
   }
 
   /** Chunks whose content is nearest to the query vector. Identical chunks share a vector and all appear. */

@@ -76,6 +76,15 @@ export function rankLexical(
   return rows.map((chunkId, index) => ({ chunkId, score: -index }));
 }
 
+/**
+ * The reference the bounds above are measured against: BM25 over every chunk any query identifier matches
+ * (whole, or all its parts), with no word left out. Costs time in proportion to those chunks.
+ */
+export function rankLexicalExhaustively(database: Database, query: string, limit: number): RankedChunk[] {
+  const expression = buildMatchExpression(queryClauses(query));
+  return expression ? rankByFts(database, expression, limit) : [];
+}
+
 /** BM25 with path words counting half (`bm25.pathWeight`); higher is better. */
 function rankByFts(database: Database, expression: string, limit: number): RankedChunk[] {
   const rows = database
