@@ -180,9 +180,9 @@ export async function* speculativeDecode(
  * rejected proposals cost extra batch work: measured on code completion, always verifying ran at 0.94x plain
  * decoding while an edit that copies its file ran at 3.2x. So this decodes plainly, through `plainDecode`'s
  * loop, while it watches what the lookup would have proposed; once a lookup run has been right for
- * `switchOnRun` tokens in a row and the measured acceptance pays for proposals (`worthProposing`), it verifies
- * proposals instead, and it goes back to plain decoding when proposals stop paying or the lookup finds nothing
- * twice in a row. A request starts verifying at once when recent requests on the sequence mostly copied.
+ * `switchOnRun` tokens in a row and the measured acceptance pays for proposals (`budget`, which also probes
+ * now and then), it verifies proposals instead, and it goes back to plain decoding when proposals stop paying or
+ * the lookup finds nothing twice in a row. A request starts verifying at once when recent requests on the sequence mostly copied.
  */
 export async function* inputLookupDecode(
   sequence: LlamaContextSequence,
@@ -202,11 +202,15 @@ export async function* inputLookupDecode(
     while (true) {
       if (verifying) {
         let fruitless = 0;
+        // The first cycle proposes at least one token: it may be a probe that re-measures what verifying costs.
+        let probe = true;
         while (true) {
-          const budget = Math.min(tuner.worthProposing(), roomForProposals(sequence, feed));
+          const wanted = probe ? Math.max(1, tuner.worthProposing()) : tuner.worthProposing();
+          probe = false;
+          const budget = Math.min(wanted, roomForProposals(sequence, feed));
           const proposals = budget > 0 ? (await proposer.propose(history, budget)).slice(0, budget) : [];
           fruitless = proposals.length === 0 ? fruitless + 1 : 0;
-          if (budget === 0 || fruitless >= 2) break;
+          if (budget <= 0 || fruitless >= 2) break;
           const { emitted, accepted } = await verifyProposals(
             sequence,
             feed,
@@ -248,7 +252,9 @@ export async function* inputLookupDecode(
           history.push(token);
           generated++;
           yield token;
-          if (hit && matched >= switchOnRun && tuner.worthProposing() > 0) {
+          // `budget()` also says yes now and then when proposals seem not to pay, so that a cost measured on a
+          // busy moment is measured again.
+          if (hit && matched >= switchOnRun && tuner.budget() > 0) {
             tuner.recordOutcome(matched, matched);
             copied += matched;
             feed = [token];

@@ -48,22 +48,30 @@ export interface ChampionCounts {
 
 /** FTS5's unicode61 tokenizer folds case and (Latin) diacritics; list words are folded the same way. */
 export function foldWord(word: string): string {
-  return word.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
+  return /[^\x00-\x7f]/.test(word)
+    ? word.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase()
+    : word.toLowerCase();
 }
 
-/** Term frequencies of one chunk as FTS5 sees them (path words count `pathWeight`), and its length in tokens. */
+/**
+ * Term frequencies of one chunk as FTS5 sees them (path words count `pathWeight`), and its length in tokens.
+ * `only` keeps the counts of those words alone (the length still counts every word).
+ */
 export function termFrequencies(
   words: string,
   pathWords: string,
+  only?: ReadonlySet<string> | ReadonlyMap<string, unknown>,
 ): { frequencies: Map<string, number>; length: number } {
   const frequencies = new Map<string, number>();
   let length = 0;
   const add = (text: string, weight: number) => {
     for (const word of text.split(" ")) {
       if (!word) continue;
-      const folded = foldWord(word);
-      frequencies.set(folded, (frequencies.get(folded) ?? 0) + weight);
       length++;
+      const folded = foldWord(word);
+      if (only && !only.has(folded)) continue;
+      frequencies.set(folded, (frequencies.get(folded) ?? 0) + weight);
     }
   };
   add(words, 1);
@@ -111,10 +119,9 @@ export class ChampionMaintenance {
     state.changes++;
     const counts = state.counts;
     if (!counts || state.floors.size === 0) return;
-    const { frequencies, length } = termFrequencies(words, pathWords);
+    const { frequencies, length } = termFrequencies(words, pathWords, state.floors);
     for (const [word, frequency] of frequencies) {
-      const floor = state.floors.get(word);
-      if (floor === undefined) continue;
+      const floor = state.floors.get(word)!;
       const weight = championWeight(frequency, length, counts.averageLength);
       if (weight <= floor) continue;
       this.statements().insertEntry.run(word, weight, chunkId);
