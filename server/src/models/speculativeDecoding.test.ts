@@ -95,9 +95,14 @@ test("a sequence starts verifying lookups at once only after requests that mostl
 /**
  * A stand-in for a llama.cpp sequence whose greedy output is a fixed script, so that a test can see which
  * loop produced each token (node-llama-cpp's own `evaluate`, or a verifying `controlledEvaluate`); the real
- * model's identical greedy output is checked in modelEngine.test.ts.
+ * model's identical greedy output is checked in modelEngine.test.ts. Evaluations take a fixed time (1 ms, and
+ * 0.1 ms more per extra token in a batch), so that the tuner measures a cost as it would on a real model.
  */
 function scriptedSequence(promptLength: number, script: readonly Token[], endOfGeneration: Token) {
+  const work = (tokens: number) => {
+    const until = performance.now() + 1 + 0.1 * (tokens - 1);
+    while (performance.now() < until);
+  };
   const predicted = (position: number) => script[position - promptLength + 1] ?? endOfGeneration;
   const sequence = {
     contextSize: 4096,
@@ -108,6 +113,7 @@ function scriptedSequence(promptLength: number, script: readonly Token[], endOfG
     async *evaluate(feed: Token[]) {
       let pending = feed.length;
       while (true) {
+        work(pending);
         sequence.nextTokenIndex += pending;
         const token = predicted(sequence.nextTokenIndex - 1);
         if (token === endOfGeneration) return;
@@ -118,6 +124,7 @@ function scriptedSequence(promptLength: number, script: readonly Token[], endOfG
     },
     async controlledEvaluate(items: unknown[]) {
       const start = sequence.nextTokenIndex;
+      work(items.length);
       sequence.nextTokenIndex += items.length;
       sequence.verifyingEvaluations++;
       return items.map((item, index) =>
@@ -173,7 +180,19 @@ test("input lookup verifies proposals once the output copies its prompt, and ret
     stats,
   } = await decodeWithLookup(`${file}// again\n`, `${file}// done: the rest differs from everything above\n`);
   assert.equal(output, `${file}// done: the rest differs from everything above\n`);
-  assert.ok(stats.accepted > 20, `${stats.accepted} proposals accepted`);
+  assert.ok(stats.accepted >= 10, `${stats.accepted} proposals accepted`);
   assert.ok(sequence.verifyingEvaluations < 15, `${sequence.verifyingEvaluations} verifying evaluations`);
-  assert.ok(sequence.plainTokens > 20, "the differing tail is decoded plainly");
+  assert.ok(sequence.plainTokens >= 40, "the differing tail is decoded plainly");
+});
+
+test("a busy moment barely moves the measured cost of proposals", () => {
+  const tuner = new SpeculationTuner(16, true);
+  for (let cycle = 0; cycle < 10; cycle++) tuner.recordEvaluation(1, 2);
+  for (let cycle = 0; cycle < 10; cycle++) tuner.recordEvaluation(9, 3);
+  for (let cycle = 0; cycle < 40; cycle++) tuner.recordOutcome(8, 7);
+  const calm = tuner.worthProposing();
+  tuner.recordEvaluation(9, 40);
+  tuner.recordEvaluation(9, 25);
+  assert.ok(calm >= 8, `${calm} proposals when calm`);
+  assert.ok(tuner.worthProposing() >= calm / 2, `${tuner.worthProposing()} after two slow evaluations`);
 });
