@@ -61,6 +61,7 @@ export class SpeculationTuner {
   /** Time to produce one proposal (ms): the draft model's decode, next to nothing for a lookup. */
   private proposeMs = 0;
   private idleCycles = 0;
+  private lookupProbes = 0;
   /** Share of recent requests' output that proposals (made or watched) predicted (moving average). */
   private copiedShare = 0;
 
@@ -86,6 +87,16 @@ export class SpeculationTuner {
       return 1;
     }
     return count;
+  }
+
+  /**
+   * True every 8th call: a chance to verify proposals although the estimates say they do not pay, so that a
+   * cost measured at a busy moment, or carried over from another request, is measured again. For proposals
+   * that cost nothing to make (input lookup); `budget()` probes a costly proposer far less often.
+   */
+  probeNow(): boolean {
+    this.lookupProbes = (this.lookupProbes + 1) % 8;
+    return this.lookupProbes === 0;
   }
 
   /** The number of proposals whose expected gain exceeds their cost at the measured acceptance; no probes. */
@@ -187,8 +198,8 @@ export async function* speculativeDecode(
  * rejected proposals cost extra batch work: measured on code completion, always verifying ran at 0.94x plain
  * decoding while an edit that copies its file ran at 3.2x. So this decodes plainly, through `plainDecode`'s
  * loop, while it watches what the lookup would have proposed; once a lookup run has been right for
- * `switchOnRun` tokens in a row and the measured acceptance pays for proposals (`budget`, which also probes
- * now and then), it verifies proposals instead, and it goes back to plain decoding when proposals stop paying or
+ * `switchOnRun` tokens in a row and the measured acceptance pays for proposals (`worthProposing`, or now and
+ * then `probeNow` to measure the cost again), it verifies proposals instead, and it goes back to plain decoding when proposals stop paying or
  * the lookup finds nothing twice in a row. A request starts verifying at once when recent requests on the sequence mostly copied.
  */
 export async function* inputLookupDecode(
@@ -259,9 +270,7 @@ export async function* inputLookupDecode(
           history.push(token);
           generated++;
           yield token;
-          // `budget()` also says yes now and then when proposals seem not to pay, so that a cost measured on a
-          // busy moment is measured again.
-          if (hit && matched >= switchOnRun && tuner.budget() > 0) {
+          if (hit && matched >= switchOnRun && (tuner.worthProposing() > 0 || tuner.probeNow())) {
             tuner.recordOutcome(matched, matched);
             copied += matched;
             feed = [token];
