@@ -9,6 +9,7 @@
 
 import type { Logger } from "../base/logger";
 import type { FeedbackDeleteResult, FeedbackEvent, FeedbackStats, FeedbackStatsParams } from "../protocol";
+import type { ConversationStore } from "../store/conversationStore";
 import { FeedbackStore, type PromptContext } from "../store/feedbackStore";
 import { AdaptiveTrigger } from "./adaptiveTrigger";
 import type { FeedbackConfig } from "./feedbackConfig";
@@ -218,6 +219,11 @@ export class FeedbackService implements SuggestionGate {
       `deleted all feedback data (${deletedEvents} events) from ${this.databasePath ?? "memory"}`,
     );
     return { deletedEvents, databasePath: this.databasePath };
+  }
+
+  /** The chat conversations kept in the same database; `null` when nothing is stored. */
+  conversations(): ConversationStore | null {
+    return this.store?.conversations() ?? null;
   }
 
   /** Why nothing is stored, when that is the case. */

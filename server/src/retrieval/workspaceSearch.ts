@@ -49,6 +49,19 @@ export class WorkspaceSearch {
       .slice(0, k);
   }
 
+  /**
+   * Reads every searchable index with `read` (chat's repository map, `@symbol` lookups), folder by folder;
+   * folders whose database does not exist yet are skipped.
+   */
+  readEach<T>(read: (reader: IndexReader, root: string) => T): T[] {
+    const results: T[] = [];
+    for (const index of this.indexes.searchable()) {
+      const reader = this.readerFor(index);
+      if (reader) results.push(read(reader, index.root));
+    }
+    return results;
+  }
+
   /** The index's read-only view, once its database exists (the index host creates it on its first pass). */
   private readerFor(index: SearchableIndex): IndexReader | undefined {
     const open = this.readers.get(index.databasePath);

@@ -10,6 +10,7 @@
 
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import * as path from "node:path";
+import { ConversationStore } from "./conversationStore";
 import {
   type StoredCheckpoint,
   type StoredFeedbackEvent,
@@ -147,6 +148,7 @@ export class FeedbackStore {
     this.database.transaction(() => {
       deleted += this.database.prepare("delete from events where at < ?").run(olderThanMs).changes;
       this.database.prepare("delete from suggestions where shown_at < ?").run(olderThanMs);
+      this.database.prepare("delete from conversations where updated_at < ?").run(olderThanMs);
       const cut = this.database
         .prepare("select id, at from events order by id desc limit 1 offset ?")
         .get(maxEvents) as { id: number; at: number } | undefined;
@@ -165,7 +167,9 @@ export class FeedbackStore {
   deleteAll(): number {
     const deleted = this.eventCount();
     this.database.transaction(() => {
-      this.database.exec("delete from prompts; delete from suggestions; delete from events;");
+      this.database.exec(
+        "delete from prompts; delete from suggestions; delete from events; delete from chat_turns; delete from conversations;",
+      );
     })();
     this.database.exec("vacuum");
     this.database.pragma("wal_checkpoint(TRUNCATE)");
@@ -177,6 +181,11 @@ export class FeedbackStore {
       }
     }
     return deleted;
+  }
+
+  /** Chat conversations kept in the same file (see `conversationStore.ts`). */
+  conversations(): ConversationStore {
+    return new ConversationStore(this.database);
   }
 
   eventCount(): number {
