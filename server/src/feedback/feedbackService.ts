@@ -86,9 +86,13 @@ export class FeedbackService implements SuggestionGate {
       try {
         store = FeedbackStore.open(options.databasePath, {
           readonly: false,
-          onRecreated: (movedTo, reason) =>
+          onRecreated: (movedTo, reason, recovered) =>
             options.logger.warn(
-              `the feedback database was damaged (${reason}); kept it as ${movedTo} and started a new one`,
+              `the feedback database was damaged (${reason}); kept it as ${movedTo} and started a new one ` +
+                `with the ${recovered.events} event(s) that could be read from it` +
+                (recovered.unreadableEvents
+                  ? ` (about ${recovered.unreadableEvents} could not be read)`
+                  : ""),
             ),
         });
       } catch (caught) {
