@@ -7,6 +7,7 @@ import { Command } from "commander";
 import { hearthVersion } from "../base/buildInfo";
 import { registerBenchCommand } from "./commands/bench";
 import { registerBenchInferenceCommand } from "./commands/benchInference";
+import { configureOneLineErrors, exitWithFailure } from "./commands/cliErrors";
 import { registerCompleteCommand } from "./commands/complete";
 import { registerEvalCommand } from "./commands/evalCommands";
 import { registerFeedbackCommands } from "./commands/feedbackCommands";
@@ -16,11 +17,12 @@ import { registerModelsCommand } from "./commands/models";
 import { registerServeCommand } from "./commands/serve";
 import { registerStatusCommand } from "./commands/status";
 
-const program = new Command("hearth")
-  .description("Hearth: a local-first AI coding assistant. Nothing leaves your machine.")
-  .version(hearthVersion, "-v, --version", "print Hearth's version")
-  .showHelpAfterError()
-  .showSuggestionAfterError();
+const program = configureOneLineErrors(
+  new Command("hearth")
+    .description("Hearth: a local-first AI coding assistant. Nothing leaves your machine.")
+    .version(hearthVersion, "-v, --version", "print Hearth's version")
+    .showSuggestionAfterError(),
+);
 
 registerServeCommand(program);
 registerStatusCommand(program);
@@ -33,4 +35,4 @@ registerIndexHostCommand(program);
 registerModelsCommand(program);
 registerFeedbackCommands(program);
 
-await program.parseAsync(process.argv);
+await program.parseAsync(process.argv).catch(exitWithFailure);

@@ -57,6 +57,8 @@ export interface IndexRunStats {
   deletedFiles: number;
   chunks: number;
   skipped: Partial<Record<SkipReason, number>>;
+  /** Files read in an encoding other than UTF-8, by the encoding assumed. */
+  legacyEncodings: Record<string, number>;
   embeddedChunks: number;
   pendingEmbeddings: number;
   seconds: number;
@@ -67,8 +69,10 @@ export interface IndexRunParts {
   chunkFile: FileChunker;
   embedder?: ChunkEmbedder;
   onProgress?: (progress: IndexProgress) => void;
-  /** Receives files that were skipped after being read (binary, invalid UTF-8, ...), for logs. */
+  /** Receives files that were skipped after being read (binary, minified, ...), for logs. */
   onSkip?: (path: string, reason: SkipReason, detail?: string) => void;
+  /** Receives files that are not UTF-8, with the encoding their text was decoded from, for logs. */
+  onLegacyEncoding?: (path: string, encoding: string) => void;
 }
 
 export async function runIndexPass(
@@ -84,6 +88,14 @@ export async function runIndexPass(
   const countSkip = (path: string, reason: SkipReason, detail?: string) => {
     skipped[reason] = (skipped[reason] ?? 0) + 1;
     parts.onSkip?.(path, reason, detail);
+  };
+  const legacyEncodings: Record<string, number> = {};
+  const countingParts: IndexRunParts = {
+    ...parts,
+    onLegacyEncoding: (path, encoding) => {
+      legacyEncodings[encoding] = (legacyEncodings[encoding] ?? 0) + 1;
+      parts.onLegacyEncoding?.(path, encoding);
+    },
   };
   let changedFiles = 0;
   let scanned = 0;
@@ -103,7 +115,7 @@ export async function runIndexPass(
       continue;
     }
     const outcome = await indexOneFile(
-      parts,
+      countingParts,
       file.path,
       file.absolutePath,
       file.size,
@@ -131,6 +143,7 @@ export async function runIndexPass(
     deletedFiles: deleted.length,
     chunks: counts.chunks,
     skipped,
+    legacyEncodings,
     embeddedChunks,
     pendingEmbeddings: parts.writer.countPendingEmbeddings(),
     seconds: (performance.now() - started) / 1000,
@@ -159,6 +172,7 @@ async function indexOneFile(
     if (previousHash !== undefined) parts.writer.deleteFiles([path]);
     return { skip: verdict.skip };
   }
+  if (verdict.encoding) parts.onLegacyEncoding?.(path, verdict.encoding);
   const contentHash = sha256(bytes);
   if (contentHash === previousHash) {
     parts.writer.touchFile(path, size, mtimeMs);

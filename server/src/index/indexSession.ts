@@ -10,6 +10,7 @@
 import type { Logger } from "../base/logger";
 import {
   type Database,
+  damageDetail,
   isDamagedDatabase,
   openIndexDatabase,
   recreateIndexDatabase,
@@ -93,7 +94,7 @@ export class IndexSession {
       return await this.fullPass(onProgress, signal);
     } catch (error) {
       if (!isDamagedDatabase(error)) throw error;
-      this.rebuild((error as Error).message);
+      this.rebuild(damageDetail(error));
       return this.fullPass(onProgress, signal);
     }
   }
@@ -107,7 +108,7 @@ export class IndexSession {
       return await updateFiles(this.setup.root, relativePaths, this.runConfig, this.parts(), signal);
     } catch (error) {
       if (!isDamagedDatabase(error)) throw error;
-      this.rebuild((error as Error).message);
+      this.rebuild(damageDetail(error));
       const stats = await this.fullPass(undefined, signal);
       return {
         changedFiles: stats.changedFiles,
@@ -135,7 +136,7 @@ export class IndexSession {
       return this.writer.totals();
     } catch (error) {
       if (!isDamagedDatabase(error)) throw error;
-      this.rebuild((error as Error).message);
+      this.rebuild(damageDetail(error));
       return this.writer.totals();
     }
   }
@@ -173,7 +174,9 @@ export class IndexSession {
       embedder: this.setup.embedder,
       onProgress,
       onSkip: (path: string, reason: string, detail?: string) =>
-        this.setup.logger.debug(`skipped ${path}: ${reason}${detail ? ` (${detail})` : ""}`),
+        this.setup.logger.debug(`skipped ${JSON.stringify(path)}: ${reason}${detail ? ` (${detail})` : ""}`),
+      onLegacyEncoding: (path: string, encoding: string) =>
+        this.setup.logger.debug(`read ${JSON.stringify(path)} as ${encoding}: it is not valid UTF-8`),
     };
   }
 

@@ -12,7 +12,7 @@ import type { Logger } from "../base/logger";
 import type { IndexStatus } from "../protocol";
 import type { FusionConfig } from "../retrieval/fuseRankings";
 import { type SearchHit, type SearchMode, searchIndex } from "../retrieval/searchIndex";
-import { type Database, isDamagedDatabase, openIndexDatabase } from "../store/database";
+import { type Database, damageDetail, isDamagedDatabase, openIndexDatabase } from "../store/database";
 import { IndexReader } from "../store/indexReader";
 import type { IndexTotals } from "../store/indexWriter";
 import { markSuspect } from "../store/sqliteFile";
@@ -168,7 +168,7 @@ export class WorkspaceIndex {
       );
     } catch (error) {
       if (!isDamagedDatabase(error)) throw error;
-      this.readerMetDamage((error as Error).message);
+      this.readerMetDamage(damageDetail(error));
       return [];
     }
   }
@@ -205,7 +205,7 @@ export class WorkspaceIndex {
       this.reader = new IndexReader(this.database);
     } catch (error) {
       this.closeReader();
-      if (isDamagedDatabase(error)) this.readerMetDamage((error as Error).message);
+      if (isDamagedDatabase(error)) this.readerMetDamage(damageDetail(error));
       return undefined;
     }
     return this.reader;

@@ -9,6 +9,7 @@ import { migrations } from "./migrations";
 import {
   DamagedDatabaseError,
   type Database,
+  damageDetail,
   isDamagedDatabase,
   moveAside,
   openReader,
@@ -17,7 +18,7 @@ import {
 } from "./sqliteFile";
 
 export type { Database };
-export { DamagedDatabaseError, isDamagedDatabase };
+export { DamagedDatabaseError, damageDetail, isDamagedDatabase };
 
 export class IndexDatabaseError extends Error {
   override name = "IndexDatabaseError";
@@ -49,7 +50,7 @@ export function openIndexDatabase(file: string, options: OpenDatabaseOptions): D
     return openWriter(file, indexFile);
   } catch (error) {
     if (!isDamagedDatabase(error)) throw error;
-    return recreateIndexDatabase(file, (error as Error).message, options);
+    return recreateIndexDatabase(file, damageDetail(error), options);
   }
 }
 

@@ -19,6 +19,7 @@ import { type SalvagedFeedback, salvageFeedback } from "./salvageFeedback";
 import {
   DamagedDatabaseError,
   type Database,
+  damageDetail,
   isDamagedDatabase,
   markSuspect,
   moveAside,
@@ -124,7 +125,7 @@ export class FeedbackStore {
       if (!isDamagedDatabase(error)) throw error;
       return new FeedbackStore(
         file,
-        FeedbackStore.recreate(file, (error as Error).message, options),
+        FeedbackStore.recreate(file, damageDetail(error), options),
         false,
         options,
       );
@@ -293,12 +294,14 @@ export class FeedbackStore {
       return operation();
     } catch (error) {
       if (!isDamagedDatabase(error)) throw error;
-      const reason = (error as Error).message;
+      const reason = damageDetail(error);
       if (this.readonly) {
         markSuspect(this.file, reason);
         throw new DamagedDatabaseError(
           `the feedback database ${this.file} is damaged (${reason}); the next process that writes it ` +
-            "(the language server, or `hearth feedback delete`) keeps a copy and recovers what it can",
+            "(the language server, or any `hearth stats` or `hearth feedback` command) keeps a copy " +
+            "and recovers what it can",
+          reason,
         );
       }
       try {

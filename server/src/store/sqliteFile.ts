@@ -51,9 +51,8 @@ export function openWriter(file: string, kind: SqliteFileKind): Database {
     if (needsCheck) {
       const problem = integrityProblem(database);
       if (problem) {
-        throw new DamagedDatabaseError(
-          `${kind.label} ${file} is damaged: ${needsCheck}, and SQLite's quick_check found ${problem}`,
-        );
+        const detail = `${needsCheck}, and SQLite's quick_check found ${problem}`;
+        throw new DamagedDatabaseError(`${kind.label} ${file} is damaged: ${detail}`, detail);
       }
     }
     migrate(database, file, kind);
@@ -109,6 +108,19 @@ export function openReader(file: string, kind: SqliteFileKind): Database {
 export class DamagedDatabaseError extends Error {
   override name = "DamagedDatabaseError";
   readonly code = "SQLITE_CORRUPT";
+
+  constructor(
+    message: string,
+    /** What was wrong, without the file's name: SQLite's message or the check's findings. */
+    readonly detail: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What was wrong with a damaged file, for messages that name the file themselves. */
+export function damageDetail(error: unknown): string {
+  return error instanceof DamagedDatabaseError ? error.detail : (error as Error).message;
 }
 
 /** Errors SQLite gives for a file that is not a database or is damaged (extended codes included). */
@@ -260,7 +272,8 @@ function suspectMarker(file: string): string {
 function asDamaged(error: unknown, file: string, kind: SqliteFileKind): DamagedDatabaseError | undefined {
   if (error instanceof DamagedDatabaseError) return error;
   if (!isDamagedDatabase(error)) return undefined;
-  return new DamagedDatabaseError(`${kind.label} ${file} is damaged (${(error as Error).message})`);
+  const detail = (error as Error).message;
+  return new DamagedDatabaseError(`${kind.label} ${file} is damaged (${detail})`, detail);
 }
 
 function cannotOpen(error: unknown, file: string, kind: SqliteFileKind): Error {
