@@ -155,7 +155,12 @@ export function markSuspect(file: string, reason: string): void {
 export function integrityProblem(database: Database): string | undefined {
   try {
     const rows = database.pragma("quick_check(5)", { simple: false }) as { quick_check: string }[];
-    const findings = rows.map((row) => row.quick_check);
+    const findings = rows.map((row) =>
+      row.quick_check
+        .replace(/\*\*\* in database \w+ \*\*\*/, "")
+        .replace(/\s+/g, " ")
+        .trim(),
+    );
     return findings.length === 1 && findings[0] === "ok" ? undefined : findings.join("; ");
   } catch (error) {
     if (isDamagedDatabase(error)) return (error as Error).message;

@@ -80,6 +80,14 @@ export function registerFeedbackCommands(program: Command): void {
           if (options.format !== "sft" && options.format !== "preference") {
             throw new FeedbackCommandError(`--format must be sft or preference, not ${options.format}`);
           }
+          const out = path.resolve(options.out);
+          try {
+            mkdirSync(path.dirname(out), { recursive: true });
+          } catch (error) {
+            throw new FeedbackCommandError(
+              `cannot write ${printable(out)}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+            );
+          }
           const databasePath = resolveFeedbackDatabaseOption(options.db);
           const sinceMs = options.since === undefined ? undefined : Date.now() - options.since * 86_400_000;
           const { examples, summary } = withReader(databasePath, (store) =>
@@ -89,8 +97,6 @@ export function registerFeedbackCommands(program: Command): void {
               ...(options.minSurvival === undefined ? {} : { minSurvival: options.minSurvival }),
             }),
           );
-          const out = path.resolve(options.out);
-          mkdirSync(path.dirname(out), { recursive: true });
           writeFileSync(out, toJsonl(examples));
           const report = { ...summary, out, databasePath };
           process.stdout.write(
