@@ -107,7 +107,12 @@ test("a clean close is trusted: the next writer opens without checking", () => {
   const file = scratchFile("index.sqlite");
   filledIndex(file, 50).close();
   let recreated = false;
-  openIndexDatabase(file, { readonly: false, onRecreated: () => (recreated = true) }).close();
+  openIndexDatabase(file, {
+    readonly: false,
+    onRecreated: () => {
+      recreated = true;
+    },
+  }).close();
   assert.equal(recreated, false);
   assert.deepEqual(
     readdirSync(path.dirname(file)).filter((name) => name.includes("damaged")),
@@ -122,7 +127,12 @@ test("damage a reader met is checked by the next writer, even while another writ
   // The holder is alive, so its marker alone asks for no check; the reader's report does.
   markSuspect(file, "database disk image is malformed");
   let reason = "";
-  openIndexDatabase(file, { readonly: false, onRecreated: (_, why) => (reason = why) }).close();
+  openIndexDatabase(file, {
+    readonly: false,
+    onRecreated: (_, why) => {
+      reason = why;
+    },
+  }).close();
   assert.match(reason, /a reader found it damaged \(database disk image is malformed\)/);
   holder.close();
 });
@@ -195,7 +205,9 @@ test("a read-only store that meets damage says so clearly and leaves the repair 
   let recovered = 0;
   FeedbackStore.open(file, {
     readonly: false,
-    onRecreated: (_, __, counts) => (recovered = counts.events),
+    onRecreated: (_, __, counts) => {
+      recovered = counts.events;
+    },
   }).close();
   assert.equal(recovered, 2000);
 });
