@@ -44,7 +44,7 @@ export async function loadModelFile(options: {
   }
   if (!stat.isFile()) throw fail(`not a file; ${file.remedy}`);
   const notGguf = describeNonGguf(file.path, stat.size);
-  if (notGguf) throw fail(`not a GGUF model file: ${notGguf}; ${file.remedy}`);
+  if (notGguf) throw fail(`not a valid GGUF model file (${notGguf}); ${file.remedy}`);
 
   // Reading the header first gives a clear message for files that are not GGUF at all or were cut short (an
   // interrupted copy or download), before llama.cpp sees them. It also avoids a node-llama-cpp 3.21.1 defect:
