@@ -185,7 +185,10 @@ test("hearth complete with a model file that does not load fails, with an error 
 
   const text = hearth(["complete", `${source}:2:12`, "--root", folder, "--model", notGguf]);
   assert.equal(text.status, 1, text.stderr);
-  assert.match(text.stderr, /not a valid GGUF model file \(it starts with bytes 1b 5d 30 3b, not the GGUF magic/);
+  assert.match(
+    text.stderr,
+    /not a valid GGUF model file \(it starts with bytes 1b 5d 30 3b, not the GGUF magic/,
+  );
   // The magic error describes the bytes; it never prints them (here a terminal escape).
   assert.ok(!text.stderr.includes("\u001b"), "no escape character reaches the terminal");
 });
