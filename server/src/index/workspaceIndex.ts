@@ -60,12 +60,14 @@ export class WorkspaceIndex {
     host.onEvent((event) => {
       if (event.kind === "totals") this.totals = event.totals;
       else if (event.kind === "rebuilt") {
-        // The reader still has the old file open.
+        // The reader still has the old file open. A pass fills the new file (after the running one, if any:
+        // files it already wrote are not read again).
         this.closeReader();
         this.recovered(
           `the index was damaged (${event.reason}); kept it as ${event.movedTo} and rebuilt it from the workspace`,
           "warn",
         );
+        void this.requestFullPass();
       } else this.recovered(`${event.reason}; started a new index host`);
     });
   }
@@ -231,7 +233,6 @@ export class WorkspaceIndex {
       .repair(reason, this.repairFoundNothing)
       .then((rebuilt) => {
         this.repairFoundNothing = !rebuilt;
-        if (rebuilt) void this.requestFullPass();
       })
       .catch((error) => this.logger.error(`repairing the index of ${this.root} failed`, error))
       .finally(() => {
