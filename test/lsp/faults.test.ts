@@ -1,7 +1,7 @@
 /**
  * The language server under faults, through the real `hearth serve --stdio`: an index damaged under it, an
- * index host killed in the middle of its first pass, a storm of saves, and file events for paths the crawl
- * would never read. Each recovers without restarting the server, and `hearth/status` says what happened.
+ * index host killed in the middle of its first pass, a storm of saves, file events for paths the crawl
+ * would never read, and a damaged feedback database. Each recovers without restarting the server, and `hearth/status` says what happened.
  */
 
 import assert from "node:assert/strict";
@@ -19,10 +19,15 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
-import type { HearthStatus, IndexStatus, SearchResult } from "../../server/src/protocol";
-import { searchMethod, statusMethod } from "../../server/src/protocol";
+import type { FeedbackStats, HearthStatus, IndexStatus, SearchResult } from "../../server/src/protocol";
+import {
+  feedbackDatabaseFileName,
+  feedbackStatsMethod,
+  searchMethod,
+  statusMethod,
+} from "../../server/src/protocol";
 import { type StdioServer, startStdioServer } from "./stdioServer";
-import { generatedWorkspace, overwriteMiddle } from "./workspaces";
+import { generatedWorkspace, overwriteMiddle, seededFeedbackDatabase } from "./workspaces";
 
 const lexicalOnly = { models: { embedding: "none" } };
 
@@ -263,6 +268,36 @@ test("watcher and save events apply the crawl's rules: nothing through a symlink
     assert.deepEqual(
       [...new Set(geometry.map((hit) => hit.path))].filter((hitPath) => hitPath.startsWith("pkg-link")),
       [],
+    );
+  } finally {
+    await server.stop();
+  }
+});
+
+test("a damaged feedback database is kept aside and its readable events carried over when the server starts (issue 16 #1)", async () => {
+  const root = mkdtempSync(path.join(tmpdir(), "hearth-feedback-ws-"));
+  cpSync("test/fixtures/workspace", root, { recursive: true });
+  const storagePath = mkdtempSync(path.join(tmpdir(), "hearth-storage-"));
+  const databasePath = path.join(storagePath, feedbackDatabaseFileName);
+  seededFeedbackDatabase(databasePath, 3000);
+  overwriteMiddle(databasePath, 256 * 1024, 23);
+  const server = startStdioServer();
+  try {
+    await server.initialize(root, { initializationOptions: { storagePath, settings: lexicalOnly } });
+    const stats = await server.connection.sendRequest<FeedbackStats>(feedbackStatsMethod, {});
+    assert.ok(stats.shown > 1000 && stats.shown < 3000, `recovered ${stats.shown} of 3000 suggestions`);
+    const told = server
+      .stderr()
+      .split("\n")
+      .filter((line) => /feedback database was damaged/.test(line));
+    assert.equal(told.length, 1, server.stderr());
+    assert.match(
+      told[0]!,
+      new RegExp(`kept it as .*feedback\\.sqlite\\.damaged-\\d+ .*with the ${stats.shown} event`),
+    );
+    assert.equal(
+      readdirSync(storagePath).filter((name) => /^feedback\.sqlite\.damaged-\d+$/.test(name)).length,
+      1,
     );
   } finally {
     await server.stop();
