@@ -143,6 +143,7 @@ test("every command answers bad input with one clear line and a non-zero exit co
     ["models doctor with bad threads", ["models", "doctor", "--threads", "abc"]],
     ["models doctor with a bad gpu", ["models", "doctor", "--gpu", "tpu"]],
     ["models pull without an id", ["models", "pull"]],
+    ["index-host outside a server", ["index-host", "--setup", "{"], /needs an IPC channel/],
   ];
   for (const [label, args, expected] of cases) assertOneLineFailure(hearth(args), label, expected);
 });
