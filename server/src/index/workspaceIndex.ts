@@ -169,6 +169,8 @@ export class WorkspaceIndex {
         signal,
       );
     } catch (error) {
+      // A rebuild closed the reader while this search waited for its query vector.
+      if (this.reader !== reader) return [];
       if (!isDamagedDatabase(error)) throw error;
       this.readerMetDamage(damageDetail(error));
       return [];
