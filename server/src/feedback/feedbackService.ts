@@ -10,7 +10,8 @@
 import type { Logger } from "../base/logger";
 import type { FeedbackDeleteResult, FeedbackEvent, FeedbackStats, FeedbackStatsParams } from "../protocol";
 import type { ConversationStore } from "../store/conversationStore";
-import { FeedbackStore, type PromptContext } from "../store/feedbackStore";
+import type { PromptContext } from "../store/feedbackEvents";
+import { FeedbackStore } from "../store/feedbackStore";
 import { AdaptiveTrigger } from "./adaptiveTrigger";
 import type { FeedbackConfig } from "./feedbackConfig";
 import { computeFeedbackStats } from "./feedbackStats";
