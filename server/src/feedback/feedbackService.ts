@@ -90,9 +90,11 @@ export class FeedbackService implements SuggestionGate {
     try {
       this.store = FeedbackStore.open(this.databasePath, {
         readonly: false,
-        onRecreated: (movedTo, reason) =>
+        onRecreated: (movedTo, reason, recovered) =>
           this.logger.warn(
-            `the feedback database was damaged (${reason}); kept it as ${movedTo} and started a new one`,
+            `the feedback database was damaged (${reason}); kept it as ${movedTo} and started a new one ` +
+              `with the ${recovered.events} event(s) that could be read from it` +
+              (recovered.unreadableEvents ? ` (about ${recovered.unreadableEvents} could not be read)` : ""),
           ),
       });
       this.prune();
