@@ -106,6 +106,7 @@ export class HearthCore {
       options.feedbackDatabase === undefined
         ? feedbackDatabasePath(options.storageFolder, options.roots[0] ?? process.cwd())
         : options.feedbackDatabase;
+    const guardrails = new GuardrailsPolicy();
     this.services = {
       logger,
       folders,
@@ -122,8 +123,9 @@ export class HearthCore {
         databasePath: feedbackDatabase,
         config: resolveFeedbackConfig(options.settings, () => {}),
         logger,
+        redact: (text) => guardrails.redactForPrompt(text),
       }),
-      guardrails: new GuardrailsPolicy(),
+      guardrails,
       excludeOwnFileFromRetrieval: options.excludeOwnFileFromRetrieval ?? false,
     };
   }

@@ -43,6 +43,11 @@ export interface FeedbackServiceOptions {
   now?: () => number;
   flushDelayMs?: number;
   pruneIntervalMs?: number;
+  /**
+   * Applied to every text before it is stored (the code around a suggestion, the suggestion, what the user
+   * wrote): the guardrails' secret redaction. What memory keeps for the adaptive policy is never stored.
+   */
+  redact?: (text: string) => string;
 }
 
 interface Answer {
@@ -181,8 +186,8 @@ export class FeedbackService implements SuggestionGate {
         if (answer) {
           prompts.set(event.subjectId, {
             path: answer.context.path,
-            prefix: answer.context.prefix,
-            suffix: answer.context.suffix,
+            prefix: this.redact(answer.context.prefix),
+            suffix: this.redact(answer.context.suffix),
           });
         }
       }
@@ -301,8 +306,13 @@ export class FeedbackService implements SuggestionGate {
     }
   }
 
+  private redact(text: string): string {
+    return this.options.redact ? this.options.redact(text) : text;
+  }
+
   private withoutContextUnlessKept(event: FeedbackEvent): FeedbackEvent {
-    if (this.config.keepContext || !("text" in event)) return event;
+    if (!("text" in event) || typeof event.text !== "string") return event;
+    if (this.config.keepContext) return { ...event, text: this.redact(event.text) } as FeedbackEvent;
     if (event.type === "userText") return { ...event, text: "" };
     const { text: _text, ...rest } = event as FeedbackEvent & { text?: string };
     return rest as FeedbackEvent;
