@@ -164,7 +164,7 @@ function footer(turn: TurnView, isLast: boolean): string {
   const rated = (rating: "up" | "down") =>
     turn.rating === rating ? ' aria-pressed="true"' : ' aria-pressed="false"';
   const buttons = turn.answerId
-    ? `<button type="button" class="icon" data-rate="up" title="Good answer"${rated("up")}>👍</button><button type="button" class="icon" data-rate="down" title="Bad answer"${rated("down")}>👎</button>${
+    ? `<button type="button" class="icon" data-rate="up" title="A good answer"${rated("up")}>Good</button><button type="button" class="icon" data-rate="down" title="A bad answer"${rated("down")}>Bad</button>${
         isLast && turn.state !== "streaming"
           ? '<button type="button" class="secondary" data-regenerate>Regenerate</button>'
           : ""
@@ -187,6 +187,8 @@ function applyPendingDeltas(): void {
     if (status) status.textContent = "Answering…";
   }
   pendingDeltas.clear();
+  // Streamed renders so far: lets the end-to-end test see that an answer streamed rather than arrived whole.
+  document.body.dataset.streamedRenders = String(Number(document.body.dataset.streamedRenders ?? 0) + 1);
   if (stick) scrollToBottom();
 }
 
@@ -208,7 +210,7 @@ function renderHistory(conversations: ConversationSummary[], error?: string): vo
       item.innerHTML = sanitize(
         `<button type="button" class="link" data-open-conversation>${escapeHtml(entry.title || "(untitled)")}</button><span class="muted">${escapeHtml(
           new Date(entry.updatedAt).toLocaleString(),
-        )} · ${entry.turns} turn${entry.turns === 1 ? "" : "s"}</span><button type="button" class="icon" data-delete-conversation title="Delete this conversation">🗑</button>`,
+        )} · ${entry.turns} turn${entry.turns === 1 ? "" : "s"}</span><button type="button" class="icon" data-delete-conversation title="Delete this conversation">Delete</button>`,
       );
       return item;
     }),
