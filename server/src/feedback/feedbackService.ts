@@ -9,7 +9,9 @@
 
 import type { Logger } from "../base/logger";
 import type { FeedbackDeleteResult, FeedbackEvent, FeedbackStats, FeedbackStatsParams } from "../protocol";
-import { FeedbackStore, type PromptContext } from "../store/feedbackStore";
+import type { ConversationStore } from "../store/conversationStore";
+import type { PromptContext } from "../store/feedbackEvents";
+import { FeedbackStore } from "../store/feedbackStore";
 import { AdaptiveTrigger } from "./adaptiveTrigger";
 import type { FeedbackConfig } from "./feedbackConfig";
 import { computeFeedbackStats } from "./feedbackStats";
@@ -219,6 +221,11 @@ export class FeedbackService implements SuggestionGate {
       `deleted all feedback data (${deletedEvents} events) from ${this.databasePath ?? "memory"}`,
     );
     return { deletedEvents, databasePath: this.databasePath };
+  }
+
+  /** The chat conversations kept in the same database; `null` when nothing is stored. */
+  conversations(): ConversationStore | null {
+    return this.store?.conversations() ?? null;
   }
 
   /** Why nothing is stored, when that is the case. */

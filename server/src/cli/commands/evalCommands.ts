@@ -9,7 +9,9 @@ import { defaultIndexPath } from "../../index/indexLocation";
 import { createCliEngine, embeddingSettings, optionalEmbedder, stderrLogger } from "../cliEngine";
 import { createProgressReporter } from "../progressReporter";
 import { printResult } from "./bench";
+import { integerAtLeast } from "./cliErrors";
 import { registerEvalGuardrailsCommand } from "./evalGuardrails";
+import { existingFolder } from "./indexCommands";
 
 export function registerEvalCommand(program: Command): Command {
   const evaluate = program.command("eval").description("run a quality eval and print its figures");
@@ -34,7 +36,7 @@ export function registerEvalCommand(program: Command): Command {
         const logger = stderrLogger();
         let corpusRoot: string;
         try {
-          corpusRoot = path.resolve(options.corpus ?? findPythonStandardLibrary());
+          corpusRoot = options.corpus ? existingFolder(options.corpus) : findPythonStandardLibrary();
         } catch (error) {
           if (!(error instanceof EvalCorpusError)) throw error;
           process.stderr.write(`hearth eval retrieval: ${error.message}\n`);
@@ -83,8 +85,8 @@ export function registerEvalCommand(program: Command): Command {
       "mask spans of real files, complete them, and score exact match, edit similarity and parse validity",
     )
     .argument("<dir>", "a codebase the models never saw")
-    .option("--files <n>", "files to sample", (value) => Number.parseInt(value, 10), 30)
-    .option("--seed <n>", "sampling seed", (value) => Number.parseInt(value, 10), 1)
+    .option("--files <n>", "files to sample", integerAtLeast(1), 30)
+    .option("--seed <n>", "sampling seed", integerAtLeast(0), 1)
     .option("--model <model>", "completion model: catalog id or .gguf path (default: Hearth's tiny model)")
     .option("--db <file>", "where to keep the index of <dir>")
     .option("--json", "print one JSON object")
@@ -93,7 +95,7 @@ export function registerEvalCommand(program: Command): Command {
         dir: string,
         options: { files: number; seed: number; model?: string; db?: string; json?: boolean },
       ) => {
-        const root = path.resolve(dir);
+        const root = existingFolder(dir);
         const logger = stderrLogger();
         const settings = { models: options.model ? { completion: options.model } : {} };
         // The index is built here with the default embedding model; the core embeds queries with the same one.
