@@ -1,9 +1,9 @@
 // Phase Q of the end-to-end tests: chat through the real UI of code-server. It opens the Hearth chat view in
 // the sidebar and, clicking and typing in its webview:
 // - asks with no chat model configured and sees the view say so and how to pick one;
-// - configures the bundled chat model, asks about the test workspace, sees the answer stream in (the page counts
-//   its streamed renders) with a citation link, clicks it and checks the editor opened at the cited lines;
-// - asks for a long answer and stops it, then regenerates it;
+// - configures the bundled chat model, asks for a long answer and stops it, then regenerates it;
+// - asks about the test workspace, sees the answer stream in (the page counts its streamed renders) with a
+//   citation link, clicks it and checks the editor opened at the cited lines;
 // - writes a question with the @-mention list (@file: completed from the workspace's files);
 // - copies a code block, rates an answer, applies a code block: the diff editor shows the change, the
 //   notification's Apply writes it, and the saved file holds it;
@@ -148,6 +148,70 @@ export async function chatPhase({ browser, base, workspace, extDir, outDir, reco
     await waitFor("the conversation to clear", 10_000, async () => (await turns().count()) === 0);
   });
 
+  let stoppedText = "";
+  await step("Stop halts a long answer", async () => {
+    let turn;
+    for (let attempt = 0; ; attempt++) {
+      turn = await ask(longQuestion, { waitForEnd: false });
+      // Stop once the answer is being written, so it interrupts generation rather than retrieval.
+      await waitFor(
+        "the first words",
+        60_000,
+        async () => {
+          const state = await turn.getAttribute("data-state");
+          return (
+            state !== "streaming" || ((await turn.locator(".answer").innerText()) ?? "").trim().length > 0
+          );
+        },
+        20,
+      );
+      if ((await turn.getAttribute("data-state")) === "streaming") break;
+      // The new chat model reaches the server through a configuration change; until then: no model.
+      if ((await turn.getAttribute("data-stop-reason")) !== "noModel" || attempt >= 5) {
+        throw new Error(`the answer ended before Stop could be pressed: ${await describe(turn)}`);
+      }
+      await sleep(2_000);
+    }
+    await chat.locator("#stop").click();
+    const stoppedAt = Date.now();
+    await answered(turn);
+    const stopReason = await turn.getAttribute("data-stop-reason");
+    if (stopReason !== "cancelled") {
+      throw new Error(`the answer was not stopped (stopReason ${stopReason}): ${await describe(turn)}`);
+    }
+    stoppedText = (await turn.locator(".answer").innerText()).trim();
+    await sleep(1_000);
+    const later = (await turn.locator(".answer").innerText()).trim();
+    if (later !== stoppedText) throw new Error("the answer kept growing after Stop");
+    if (!(await chat.locator("#send").isVisible())) throw new Error("the view still shows Stop");
+    log(`phase Q: stopped after ${Date.now() - stoppedAt} ms with ${stoppedText.length} characters`);
+    await shot("05-stopped");
+  });
+
+  await step("Regenerate answers the stopped question again, in place", async () => {
+    const count = await turns().count();
+    const before = await lastTurn().getAttribute("data-turn");
+    await lastTurn().locator("button[data-regenerate]").click();
+    await waitFor(
+      "a new answer in place",
+      10_000,
+      async () => (await lastTurn().getAttribute("data-turn")) !== before,
+    );
+    await answered(lastTurn());
+    if ((await turns().count()) !== count)
+      throw new Error("Regenerate added a turn instead of replacing the answer");
+    const stopReason = await lastTurn().getAttribute("data-stop-reason");
+    if (stopReason !== "finished" && stopReason !== "maxTokens") {
+      throw new Error(`the regenerated answer did not finish: ${await describe(lastTurn())}`);
+    }
+    const text = (await lastTurn().locator(".answer").innerText()).trim();
+    if (text.length <= stoppedText.length) {
+      throw new Error(
+        `the regenerated answer (${text.length} chars) is not longer than the stopped one (${stoppedText.length})`,
+      );
+    }
+  });
+
   let citedTurn;
   await step("a question about the workspace: the answer streams in with a citation link", async () => {
     const seen = [];
@@ -194,60 +258,6 @@ export async function chatPhase({ browser, base, workspace, extDir, outDir, reco
     }
     log(`phase Q: citation ${path}:${start}-${end} opened ${name} at "${text}"`);
     await shot("04-citation-opened");
-  });
-
-  let stoppedText = "";
-  await step("Stop halts a long answer", async () => {
-    const turn = await ask(longQuestion, { waitForEnd: false });
-    await chat.locator("#stop").waitFor({ state: "visible", timeout: 10_000 });
-    // Stop once the answer is being written, so it interrupts generation rather than retrieval.
-    await waitFor(
-      "the first words",
-      60_000,
-      async () => {
-        const state = await turn.getAttribute("data-state");
-        return state !== "streaming" || ((await turn.locator(".answer").innerText()) ?? "").trim().length > 0;
-      },
-      20,
-    );
-    await chat.locator("#stop").click();
-    const stoppedAt = Date.now();
-    await answered(turn);
-    const stopReason = await turn.getAttribute("data-stop-reason");
-    if (stopReason !== "cancelled") {
-      throw new Error(`the answer was not stopped (stopReason ${stopReason}): ${await describe(turn)}`);
-    }
-    stoppedText = (await turn.locator(".answer").innerText()).trim();
-    await sleep(1_000);
-    const later = (await turn.locator(".answer").innerText()).trim();
-    if (later !== stoppedText) throw new Error("the answer kept growing after Stop");
-    if (!(await chat.locator("#send").isVisible())) throw new Error("the view still shows Stop");
-    log(`phase Q: stopped after ${Date.now() - stoppedAt} ms with ${stoppedText.length} characters`);
-    await shot("05-stopped");
-  });
-
-  await step("Regenerate answers the stopped question again, in place", async () => {
-    const count = await turns().count();
-    const before = await lastTurn().getAttribute("data-turn");
-    await lastTurn().locator("button[data-regenerate]").click();
-    await waitFor(
-      "a new answer in place",
-      10_000,
-      async () => (await lastTurn().getAttribute("data-turn")) !== before,
-    );
-    await answered(lastTurn());
-    if ((await turns().count()) !== count)
-      throw new Error("Regenerate added a turn instead of replacing the answer");
-    const stopReason = await lastTurn().getAttribute("data-stop-reason");
-    if (stopReason !== "finished" && stopReason !== "maxTokens") {
-      throw new Error(`the regenerated answer did not finish: ${await describe(lastTurn())}`);
-    }
-    const text = (await lastTurn().locator(".answer").innerText()).trim();
-    if (text.length <= stoppedText.length) {
-      throw new Error(
-        `the regenerated answer (${text.length} chars) is not longer than the stopped one (${stoppedText.length})`,
-      );
-    }
   });
 
   let codeTurn;

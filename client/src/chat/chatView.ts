@@ -26,7 +26,7 @@ import { type HostMessage, type MentionItem, parseViewMessage, type ViewMessage 
 import { ChatTranscript } from "./chatTranscript";
 import { renderChatViewHtml } from "./chatViewHtml";
 import type { ChatCodeActions } from "./codeActions";
-import { mentionsSelection } from "./mentions";
+import { isMentionable, mentionsSelection } from "./mentions";
 
 export const chatViewId = "hearth.chatView";
 
@@ -381,7 +381,7 @@ async function mentionItems(kind: "file" | "symbol", query: string): Promise<Men
     const lower = needle.toLowerCase();
     // Paths that contain the query as typed rank first, then by length.
     return paths
-      .filter((path) => path.toLowerCase().includes(lower))
+      .filter((path) => isMentionable(path) && path.toLowerCase().includes(lower))
       .sort((left, right) => left.length - right.length || left.localeCompare(right))
       .slice(0, 30)
       .map((value) => ({ value }));
@@ -395,7 +395,7 @@ async function mentionItems(kind: "file" | "symbol", query: string): Promise<Men
   const seen = new Set<string>();
   const items: MentionItem[] = [];
   for (const symbol of symbols) {
-    if (seen.has(symbol.name) || /\s/.test(symbol.name)) continue;
+    if (seen.has(symbol.name) || !isMentionable(symbol.name)) continue;
     seen.add(symbol.name);
     items.push({
       value: symbol.name,

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   completeMention,
+  isMentionable,
   matchingOptions,
   mentionAt,
   mentionOptions,
@@ -56,7 +57,9 @@ test("picking replaces the typed mention; kinds with a value leave the cursor af
     text: "explain @file:pkg/geometry.py ",
     cursor: 30,
   });
-  assert.equal(valueText("file", "my docs/a b.md"), '@file:"my docs/a b.md"');
+  assert.equal(isMentionable("pkg/geometry.py"), true);
+  assert.equal(isMentionable("my docs/a b.md"), false);
+  assert.equal(isMentionable("weird(name).py"), false);
   const selection = mentionOptions.find((option) => option.kind === "selection")!;
   assert.deepEqual(completeMention("@sel", mentionAt("@sel", 4)!, optionText(selection)), {
     text: "@selection ",

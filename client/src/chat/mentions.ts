@@ -63,9 +63,14 @@ export function optionText(option: MentionOption): string {
   return option.takesValue ? `${option.label}:` : option.label;
 }
 
-/** A value as it is written after `@file:` or `@symbol:` (values with spaces are quoted). */
+/** A mention with its value. The server reads a value up to the next space, so paths with spaces are not offered. */
 export function valueText(kind: "file" | "symbol", value: string): string {
-  return /\s/.test(value) ? `@${kind}:"${value.replace(/"/g, "")}"` : `@${kind}:${value}`;
+  return `@${kind}:${value}`;
+}
+
+/** Whether a value can be written after `@file:` / `@symbol:` (the server's mention syntax ends at spaces and quotes). */
+export function isMentionable(value: string): boolean {
+  return value.length > 0 && !/[\s,;!?()[\]{}"'`]/.test(value);
 }
 
 /** Whether the question asks for the editor's selection. */

@@ -42,6 +42,8 @@ const historyPanel = element<HTMLElement>("history");
 const historyList = element<HTMLUListElement>("history-list");
 const historyStatus = element<HTMLParagraphElement>("history-status");
 
+const maxOpenNotes = 3;
+
 let state: ChatViewState = { turns: [], busy: false };
 /** What each turn's answer was last rendered from, and the code blocks it produced. */
 const rendered = new Map<string, { text: string; answer: RenderedAnswer }>();
@@ -95,7 +97,7 @@ function renderTurn(turn: TurnView, isLast: boolean): HTMLElement {
     );
   }
   if (turn.stopReason === "cancelled") parts.push(`<div class="status">Stopped.</div>`);
-  for (const note of turn.notes) parts.push(`<div class="note">${escapeHtml(note)}</div>`);
+  parts.push(notesHtml(turn.notes));
   const otherWarnings = rendered.get(turn.id)?.answer.otherWarnings ?? [];
   for (const warning of otherWarnings) {
     parts.push(
@@ -123,6 +125,19 @@ function fillAnswer(turn: TurnView, target: HTMLElement): void {
   rendered.set(turn.id, { text: turn.text, answer });
   target.classList.toggle("streaming", streaming);
   target.innerHTML = sanitize(answer.html);
+}
+
+/** Notes for the user; beyond a few (one per piece of context left out, say) the rest fold away. */
+function notesHtml(notes: readonly string[]): string {
+  const note = (text: string) => `<div class="note">${escapeHtml(text)}</div>`;
+  if (notes.length <= maxOpenNotes) return notes.map(note).join("");
+  const rest = notes.slice(maxOpenNotes - 1);
+  return `${notes
+    .slice(0, maxOpenNotes - 1)
+    .map(note)
+    .join("")}<details class="notes"><summary>${rest.length} more notes</summary>${rest
+    .map(note)
+    .join("")}</details>`;
 }
 
 function contextDetails(turn: TurnView): string {
