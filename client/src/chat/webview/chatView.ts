@@ -92,12 +92,17 @@ function renderTurn(turn: TurnView, isLast: boolean): HTMLElement {
   }
   if (turn.error) parts.push(`<div class="notice error" role="alert">${escapeHtml(turn.error)}</div>`);
   if (turn.stopReason === "noModel") {
+    // The server's note says how to pick a model; the view adds the way to the setting.
+    const advice = turn.notes.length
+      ? turn.notes.map((note) => `<p>${noteText(note)}</p>`).join("")
+      : "<p><strong>No chat model is configured.</strong> Set <code>hearth.models.chat</code> to a catalog id (see <code>hearth models list</code>) or to the path of a <code>.gguf</code> file.</p>";
     parts.push(
-      `<div class="notice no-model" role="alert"><p><strong>No chat model is configured.</strong> Set <code>hearth.models.chat</code> to a catalog id (see <code>hearth models list</code>) or to the path of a <code>.gguf</code> file.</p><button type="button" data-open-setting>Open the hearth.models.chat setting</button></div>`,
+      `<div class="notice no-model" role="alert">${advice}<button type="button" data-open-setting>Open the hearth.models.chat setting</button></div>`,
     );
+  } else {
+    parts.push(notesHtml(turn.notes));
   }
   if (turn.stopReason === "cancelled") parts.push(`<div class="status">Stopped.</div>`);
-  parts.push(notesHtml(turn.notes));
   const otherWarnings = rendered.get(turn.id)?.answer.otherWarnings ?? [];
   for (const warning of otherWarnings) {
     parts.push(
@@ -127,9 +132,14 @@ function fillAnswer(turn: TurnView, target: HTMLElement): void {
   target.innerHTML = sanitize(answer.html);
 }
 
+/** A note's text as HTML: escaped, with `backticked` words as code (the server writes setting names so). */
+function noteText(text: string): string {
+  return escapeHtml(text).replace(/`([^`]+)`/g, "<code>$1</code>");
+}
+
 /** Notes for the user; beyond a few (one per piece of context left out, say) the rest fold away. */
 function notesHtml(notes: readonly string[]): string {
-  const note = (text: string) => `<div class="note">${escapeHtml(text)}</div>`;
+  const note = (text: string) => `<div class="note">${noteText(text)}</div>`;
   if (notes.length <= maxOpenNotes) return notes.map(note).join("");
   const rest = notes.slice(maxOpenNotes - 1);
   return `${notes
@@ -166,7 +176,7 @@ function contextDetails(turn: TurnView): string {
 function footer(turn: TurnView, isLast: boolean): string {
   const timings = turn.timings;
   const facts: string[] = [];
-  if (timings) {
+  if (timings && (timings.generatedTokens > 0 || timings.promptTokens > 0)) {
     if (timings.timeToFirstTokenMs !== null)
       facts.push(`first token ${Math.round(timings.timeToFirstTokenMs)} ms`);
     facts.push(`${(timings.totalMs / 1000).toFixed(1)} s`);
@@ -178,14 +188,16 @@ function footer(turn: TurnView, isLast: boolean): string {
   if (turn.model) facts.push(turn.model);
   const rated = (rating: "up" | "down") =>
     turn.rating === rating ? ' aria-pressed="true"' : ' aria-pressed="false"';
-  const buttons = turn.answerId
-    ? `<button type="button" class="icon" data-rate="up" title="A good answer"${rated("up")}>Good</button><button type="button" class="icon" data-rate="down" title="A bad answer"${rated("down")}>Bad</button>${
-        isLast && turn.state !== "streaming"
-          ? '<button type="button" class="secondary" data-regenerate>Regenerate</button>'
-          : ""
-      }`
-    : "";
-  return `<div class="turn-footer"><span class="timings muted">${escapeHtml(facts.join(" · "))}</span><span class="spacer"></span>${buttons}</div>`;
+  // An answer with no text (no model, a failure before the first word) has nothing to rate.
+  const ratings =
+    turn.answerId && turn.text.trim()
+      ? `<button type="button" class="icon" data-rate="up" title="A good answer"${rated("up")}>Good</button><button type="button" class="icon" data-rate="down" title="A bad answer"${rated("down")}>Bad</button>`
+      : "";
+  const regenerate =
+    turn.answerId && isLast && turn.state !== "streaming"
+      ? '<button type="button" class="secondary" data-regenerate>Regenerate</button>'
+      : "";
+  return `<div class="turn-footer"><span class="timings muted">${escapeHtml(facts.join(" · "))}</span><span class="spacer"></span>${ratings}${regenerate}</div>`;
 }
 
 function applyPendingDeltas(): void {
