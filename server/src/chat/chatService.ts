@@ -163,7 +163,7 @@ export class ChatService {
       retrieved: gathered.retrieved,
       question: params.question,
     });
-    const notes = [...gathered.notes, ...plan.leftOut.map((item) => describeLeftOut(item))];
+    const notes = [...gathered.notes, ...summarizeLeftOut(plan.leftOut)];
     const contextUsed = this.contextUsed(plan.map, plan.history, plan.blocks, countTokens);
     const leftOut = plan.leftOut.map(toContextItem);
     if (!plan.fits) {
@@ -382,7 +382,13 @@ function toContextItem(item: BudgetItem): ChatContextItem {
   };
 }
 
-function describeLeftOut(item: BudgetItem): string {
-  const where = item.path ? `${item.path}${item.startLine ? `:${item.startLine}-${item.endLine}` : ""}` : "";
-  return where ? `${where}: ${item.note}` : (item.note ?? "left out");
+/** One note for everything the budget left out or cut (the details are in the result's `leftOut`). */
+function summarizeLeftOut(items: readonly BudgetItem[]): string[] {
+  if (items.length === 0) return [];
+  const cut = items.filter((item) => item.note?.startsWith("cut")).length;
+  const left = items.length - cut;
+  const parts = [left ? `${left} piece(s) of context left out` : "", cut ? `${cut} cut short` : ""].filter(
+    Boolean,
+  );
+  return [`To fit the chat model's context: ${parts.join(", ")} (see the context details).`];
 }

@@ -213,6 +213,7 @@ export class FeedbackService implements SuggestionGate {
       this.store.suggestions(params.sinceMs),
       this.store.activity(params.sinceMs),
       context,
+      this.store.chatEvents(params.sinceMs),
     );
   }
 

@@ -81,6 +81,18 @@ export interface ActivityTotals {
   typedChars: number;
 }
 
+/** One chat event (an answer shown, a code-block action, a regeneration, a rating) as the chat figures read it. */
+export interface ChatEventRow {
+  at: number;
+  type: string;
+  subjectId: string;
+  rating: string | null;
+  chars: number | null;
+  stopReason: string | null;
+  timeToFirstTokenMs: number | null;
+  totalMs: number | null;
+}
+
 export interface StoredEvent {
   id: number;
   event: StoredFeedbackEvent;
@@ -279,6 +291,33 @@ export class FeedbackStore {
       activeMs: Number(row.activeMs) || 0,
       requests: Number(row.requests) || 0,
       typedChars: Number(row.typedChars) || 0,
+    }));
+  }
+
+  /** Chat events since `sinceMs`, oldest first (people click these: a few per answer, never millions). */
+  chatEvents(sinceMs?: number): ChatEventRow[] {
+    const rows = this.database
+      .prepare(
+        `select at, type, subject_id as subjectId,
+                json_extract(payload, '$.rating') as rating,
+                json_extract(payload, '$.chars') as chars,
+                json_extract(payload, '$.stopReason') as stopReason,
+                json_extract(payload, '$.timeToFirstTokenMs') as timeToFirstTokenMs,
+                json_extract(payload, '$.totalMs') as totalMs
+         from events where surface = 'chat' and at >= ? order by id`,
+      )
+      .all(sinceMs ?? 0) as Record<string, unknown>[];
+    const numberOrNull = (value: unknown) => (typeof value === "number" ? value : null);
+    const stringOrNull = (value: unknown) => (typeof value === "string" ? value : null);
+    return rows.map((row) => ({
+      at: Number(row.at),
+      type: String(row.type),
+      subjectId: String(row.subjectId),
+      rating: stringOrNull(row.rating),
+      chars: numberOrNull(row.chars),
+      stopReason: stringOrNull(row.stopReason),
+      timeToFirstTokenMs: numberOrNull(row.timeToFirstTokenMs),
+      totalMs: numberOrNull(row.totalMs),
     }));
   }
 

@@ -32,7 +32,9 @@ interface DatabaseOptions {
 export function registerFeedbackCommands(program: Command): void {
   program
     .command("stats")
-    .description("acceptance, shown rate, survival and latency of inline suggestions (local feedback data)")
+    .description(
+      "acceptance, shown rate, survival and latency of inline suggestions, and what happened to chat answers (local feedback data)",
+    )
     .option("--db <file>", "the feedback database (default: $HEARTH_FEEDBACK_DB, else this folder's)")
     .option("--since <days>", "only suggestions shown in the last N days", numberAtLeast(0))
     .option("--json", "print one JSON object")
@@ -49,7 +51,12 @@ export function registerFeedbackCommands(program: Command): void {
             storedEvents: store?.eventCount() ?? 0,
           };
           return store
-            ? computeFeedbackStats(store.suggestions(sinceMs), store.activity(sinceMs), context)
+            ? computeFeedbackStats(
+                store.suggestions(sinceMs),
+                store.activity(sinceMs),
+                context,
+                store.chatEvents(sinceMs),
+              )
             : computeFeedbackStats([], [], context);
         });
         process.stdout.write(options.json ? `${JSON.stringify(stats, null, 2)}\n` : formatStats(stats));
@@ -263,6 +270,14 @@ function formatStats(stats: FeedbackStats): string {
     ...Object.entries(stats.byModel).map(([name, figures]) => sliceLine(name, figures)),
     "by context source",
     ...Object.entries(stats.byContextSource).map(([name, figures]) => sliceLine(name, figures)),
+    `chat answers       ${stats.chat.answers} (${
+      Object.entries(stats.chat.byStopReason)
+        .map(([reason, count]) => `${reason} ${count}`)
+        .join(", ") || "none"
+    }); first token p50 ${number(stats.chat.medianTimeToFirstTokenMs)} ms, answer p50 ${number(stats.chat.medianAnswerMs)} ms`,
+    `chat code used     ${stats.chat.usedAnswers} answers (${percent(stats.chat.usedRate)}): copied ${stats.chat.copies}, ` +
+      `inserted ${stats.chat.inserts}, applied ${stats.chat.applies}; regenerated ${stats.chat.regenerations}; ` +
+      `thumbs up ${stats.chat.thumbsUp}, down ${stats.chat.thumbsDown}`,
   ];
   return `${lines.join("\n")}\n`;
 }
