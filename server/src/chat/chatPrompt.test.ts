@@ -1,6 +1,7 @@
 // Tests for the chat layout and citations: the exact rendering (the tiny chat model was trained on it), the
 // citation parser's spans and what it refuses, and the removal of citations that point outside the context.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import {
   answerGrammar,
@@ -164,4 +165,11 @@ test("answerGrammar allows the answer forms of the given definitions only, and t
     answerGrammar(conversation, { allowNotFound: true }).includes('": not found in the given context."'),
   );
   assert.throws(() => answerGrammar({ map: [], turns: [] }, { allowNotFound: false }), RangeError);
+});
+
+test("the chat model's golden prompt in native-models/manifest.json is what this layout renders", () => {
+  const manifest = JSON.parse(readFileSync("native-models/manifest.json", "utf8"));
+  const golden = manifest.goldenChat;
+  assert.ok(golden, "manifest.goldenChat is missing");
+  assert.deepEqual(renderChatMessages(golden.input), golden.messages);
 });
