@@ -43,6 +43,7 @@ export function resolveChatSettings(raw: unknown, warn: WarnSetting): ChatSettin
     maxAnswerTokens: section.positiveInteger("maxAnswerTokens", 512),
     mapShare: section.boundedNumber("mapSharePercent", 0, 50, 25) / 100,
     temperature: 0,
+    constrainAnswers: section.oneOf("constrainAnswers", ["auto", "always", "never"] as const, "auto"),
   };
 }
 

@@ -31,6 +31,7 @@ import type {
 import { type BudgetItem, fitMap, planChatBudget } from "./chatBudget";
 import type { ChatContext } from "./chatContext";
 import {
+  answerGrammar,
   type ChatTurn,
   type ContextBlock,
   type DefinitionEntry,
@@ -50,6 +51,11 @@ export interface ChatSettings {
   /** Share of the context the repository map may take. */
   mapShare: number;
   temperature: number;
+  /**
+   * Constrain answers to the forms Hearth's tiny chat model was trained on (`chatPrompt.ts`'s
+   * `answerGrammar`), so each holds a citation of a definition it was given. `auto`: for that model only.
+   */
+  constrainAnswers: "auto" | "always" | "never";
 }
 
 export interface ChatServices {
@@ -147,7 +153,9 @@ export class ChatService {
         notes: [...gathered.notes, `The chat model did not load: ${messageOf(error)}`],
       });
     }
-    const answerTokens = Math.max(32, Math.min(this.settings.maxAnswerTokens, Math.floor(contextSize / 4)));
+    // A constrained answer is one citation (plus a short `returns ...`): the rest of the context goes to code.
+    const answerLimit = this.constrained() ? constrainedAnswerTokens : this.settings.maxAnswerTokens;
+    const answerTokens = Math.max(32, Math.min(answerLimit, Math.floor(contextSize / 4)));
     conversation.map ??= fitMap(
       await this.context.repositoryMap(),
       Math.floor(contextSize * this.settings.mapShare),
@@ -206,6 +214,7 @@ export class ChatService {
           temperature: this.settings.temperature,
           priority: "user",
           sequenceKey: conversation.id,
+          ...(this.constrained() ? { grammar: constrainedAnswer(plan.map, turns) } : {}),
           onText: (soFar) => {
             onDelta(soFar, ids);
             return "continue";
@@ -301,6 +310,14 @@ export class ChatService {
     return this.services.feedback.conversations()?.delete(conversationId) ?? 0;
   }
 
+  private constrained(): boolean {
+    const setting = this.settings.constrainAnswers;
+    return (
+      setting === "always" ||
+      (setting === "auto" && this.services.engine.configuredModelId("chat") === tinyChatModel)
+    );
+  }
+
   /** The conversation in memory, else resumed from the store, else a new one. */
   private conversation(id: string | undefined): Conversation {
     if (id) {
@@ -368,6 +385,20 @@ export class ChatService {
       ...citation,
       uri: root ? pathToFileURL(path.join(root, citation.path)).href : "",
     };
+  }
+}
+
+/** Hearth's own chat model: tiny, trained to answer by citing a given definition (see native-models/README.md). */
+const tinyChatModel = "hearth-tiny-chat";
+const constrainedAnswerTokens = 160;
+
+/** The answer grammar for a turn: cite a given definition, or say it was not found when none was given. */
+function constrainedAnswer(map: readonly DefinitionEntry[], turns: readonly ChatTurn[]): string {
+  const input = { map, turns };
+  try {
+    return answerGrammar(input, { allowNotFound: false });
+  } catch {
+    return answerGrammar(input, { allowNotFound: true });
   }
 }
 
