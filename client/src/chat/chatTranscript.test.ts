@@ -108,7 +108,15 @@ test("ratings need a finished answer; history loads stored turns; New chat clear
   assert.equal(transcript.turn("a")?.rating, "down");
 
   transcript.load("c9", [
-    { turnId: "s1", at: 1, question: "old question", answer: "old answer", citations: [], contextUsed: [] },
+    {
+      turnId: "s1",
+      at: 1,
+      question: "old question",
+      answer: "old answer",
+      citations: [],
+      contextUsed: [],
+      warnings: [],
+    },
   ]);
   const state = transcript.snapshot();
   assert.equal(state.conversationId, "c9");

@@ -123,6 +123,7 @@ export class ChatTranscript {
       state: "done",
       citations: turn.citations,
       contextUsed: turn.contextUsed,
+      warnings: turn.warnings ?? [],
       fromHistory: true,
     }));
   }

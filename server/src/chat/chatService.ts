@@ -301,6 +301,7 @@ export class ChatService {
       answer: turn.answer,
       citations: turn.record.citations,
       contextUsed: turn.record.contextUsed,
+      warnings: this.warnings(turn.answer),
     }));
   }
 
@@ -308,6 +309,18 @@ export class ChatService {
     if (conversationId === undefined) this.conversations.clear();
     else this.conversations.delete(conversationId);
     return this.services.feedback.conversations()?.delete(conversationId) ?? 0;
+  }
+
+  /** Dangerous shell commands in an answer, as warnings the view shows next to them (never run). */
+  private warnings(answer: string): ChatWarning[] {
+    const dangerous = this.services.guardrails.config.dangerousCommands;
+    if (!dangerous.enabled) return [];
+    return findDangerousCommands(answer, dangerous).map((found) => ({
+      kind: "dangerousCommand",
+      start: found.start,
+      end: found.end,
+      reason: found.reason,
+    }));
   }
 
   private constrained(): boolean {

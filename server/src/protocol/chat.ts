@@ -136,6 +136,8 @@ export interface ConversationTurn {
   answer: string;
   citations: ChatCitation[];
   contextUsed: ChatContextItem[];
+  /** Dangerous commands in the answer, checked again when the conversation is opened. */
+  warnings: ChatWarning[];
 }
 
 export const listConversationsRequest = defineRequest0<ConversationSummary[]>("hearth/chat/conversations");
