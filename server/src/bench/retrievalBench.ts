@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { percentile, round } from "../base/numbers";
 import { defaultFusionConfig } from "../retrieval/fuseRankings";
 import { searchIndex } from "../retrieval/searchIndex";
 import { openIndexDatabase } from "../store/database";
@@ -32,16 +33,16 @@ export const defaultRetrievalBenchConfig: RetrievalBenchConfig = {
 
 export interface ScalePointResult {
   chunks: number;
-  vectorP50Ms: number;
-  vectorP95Ms: number;
-  exactP50Ms: number;
-  exactP95Ms: number;
-  lexicalP95Ms: number;
-  hybridP50Ms: number;
-  hybridP95Ms: number;
+  vectorP50Ms: number | null;
+  vectorP95Ms: number | null;
+  exactP50Ms: number | null;
+  exactP95Ms: number | null;
+  lexicalP95Ms: number | null;
+  hybridP50Ms: number | null;
+  hybridP95Ms: number | null;
   /** Process CPU time of the same calls: on a shared machine wall time also counts waiting for a core. */
-  lexicalCpuP95Ms: number;
-  hybridCpuP95Ms: number;
+  lexicalCpuP95Ms: number | null;
+  hybridCpuP95Ms: number | null;
   /** Of the exhaustive BM25 top 10 (every matching chunk ranked), the share the bounded lexical search finds. */
   lexicalRecallAt10VsExhaustive: number;
   /** Seconds spent writing the index up to this scale point (all scale points so far). */
@@ -50,17 +51,6 @@ export interface ScalePointResult {
   /** The same for the 50 candidates hybrid search takes from the vector retriever. */
   recallAt50VsExact: number;
   vectorMethod: "exact" | "prefilter";
-}
-
-export function percentile(samples: number[], fraction: number): number {
-  if (samples.length === 0) return Number.NaN;
-  const sorted = [...samples].sort((left, right) => left - right);
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
-  return round(sorted[index]!);
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }
 
 /** A small deterministic generator, so every run measures the same data. */
