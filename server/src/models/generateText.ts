@@ -13,6 +13,7 @@ import type { TaskControl } from "./priorityScheduler";
 import {
   type DecodeStats,
   InputLookupProposer,
+  inputLookupDecode,
   plainDecode,
   speculativeDecode,
   type TokenProposer,
@@ -50,8 +51,9 @@ export async function generateText(
   }
   const temperature = request.temperature ?? 0;
   // Speculation keeps greedy output identical; sampled requests and roles without a draft model decode plainly.
+  const grammarEvaluationState = request.grammar ? await generation.grammarState(request.grammar) : undefined;
   const proposer: TokenProposer | null =
-    temperature !== 0
+    temperature !== 0 || grammarEvaluationState
       ? null
       : input.speculation === "draft"
         ? slot.draft
@@ -101,8 +103,14 @@ export async function generateText(
   let stopReason: StopReason = "eog";
   if (maxTokens === 0) stopReason = request.maxTokens <= 0 ? "maxTokens" : "contextFull";
   else {
+    // Input lookup verifies proposals only while the output copies its input (`inputLookupDecode`), unless it
+    // is configured not to adapt (for measuring fixed lengths).
+    const decode =
+      speculation === "inputLookup" && generation.config.inputLookup.adaptive
+        ? inputLookupDecode
+        : speculativeDecode;
     const iterator = proposer
-      ? speculativeDecode(
+      ? decode(
           sequence,
           pending,
           tokens.slice(),
@@ -119,6 +127,7 @@ export async function generateText(
             ...(request.topK === undefined ? {} : { topK: request.topK }),
             ...(request.topP === undefined ? {} : { topP: request.topP }),
             ...(request.seed === undefined ? {} : { seed: request.seed }),
+            ...(grammarEvaluationState ? { grammarEvaluationState } : {}),
             evaluationPriority,
           },
           stats,

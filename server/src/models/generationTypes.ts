@@ -91,6 +91,11 @@ export interface GenerationRequest {
   addBos?: boolean;
   /** Called with the whole text so far after each token (stop strings held back); answer `stop` to finish early. */
   onText?: (textSoFar: string) => TextHookAnswer;
+  /**
+   * A GBNF grammar the answer must follow (llama.cpp's format): tokens it does not allow are never sampled,
+   * and generation ends when it is complete. Speculation is off for such a request.
+   */
+  grammar?: string;
 }
 
 export interface GenerationResult {

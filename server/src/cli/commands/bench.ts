@@ -1,7 +1,9 @@
 /** `hearth bench <what>`: performance benchmarks that print JSON (percentiles, measured side by side). */
 
+import { statSync } from "node:fs";
 import * as path from "node:path";
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
+import { runChatBench } from "../../bench/chatBench";
 import { runCompletionBench } from "../../bench/completionBench";
 import { runFootprintBench } from "../../bench/footprintBench";
 import { runIndexBench } from "../../bench/indexBench";
@@ -10,6 +12,8 @@ import { runSoakBench } from "../../bench/soakBench";
 import { findPythonStandardLibrary } from "../../eval/retrievalEval";
 import { createCliEngine, optionalEmbedder, stderrLogger } from "../cliEngine";
 import { createProgressReporter } from "../progressReporter";
+import { CliError, integerAtLeast, printable } from "./cliErrors";
+import { existingFolder } from "./indexCommands";
 
 export function registerBenchCommand(program: Command): Command {
   const bench = program.command("bench").description("run a performance benchmark and print its figures");
@@ -17,8 +21,8 @@ export function registerBenchCommand(program: Command): Command {
     .command("retrieval")
     .description("vector, lexical and hybrid search latency and recall at 10k, 50k and 200k chunks")
     .option("--json", "print one JSON object")
-    .option("--queries <n>", "queries per scale point", (value) => Number.parseInt(value, 10))
-    .option("--dimension <n>", "vector dimension", (value) => Number.parseInt(value, 10))
+    .option("--queries <n>", "queries per scale point", integerAtLeast(1))
+    .option("--dimension <n>", "vector dimension", integerAtLeast(1))
     .action(async (options: { json?: boolean; queries?: number; dimension?: number }) => {
       const progress = createProgressReporter();
       const result = await runRetrievalBench({
@@ -39,7 +43,7 @@ export function registerBenchCommand(program: Command): Command {
       "--files <paths...>",
       "source files to type into (default: modules of the system Python's standard library)",
     )
-    .option("--seed <n>", "trace seed", (value) => Number.parseInt(value, 10), 7)
+    .option("--seed <n>", "trace seed", integerAtLeast(0), 7)
     .option("--model <model>", "completion model: catalog id or .gguf path (default: Hearth's tiny model)")
     .option("--server <hearth.mjs>", "run another build's server under this harness (to compare builds)")
     .option("--json", "print one JSON object")
@@ -52,10 +56,11 @@ export function registerBenchCommand(program: Command): Command {
         json?: boolean;
       }) => {
         const files =
-          options.files ?? defaultTraceFiles().map((file) => path.join(findPythonStandardLibrary(), file));
+          options.files?.map(existingFile) ??
+          defaultTraceFiles().map((file) => path.join(findPythonStandardLibrary(), file));
         const progress = createProgressReporter();
         const result = await runCompletionBench({
-          cliPath: options.server ? path.resolve(options.server) : process.argv[1]!,
+          cliPath: options.server ? existingFile(options.server) : process.argv[1]!,
           files,
           seed: options.seed,
           settings: options.model ? { models: { completion: options.model } } : {},
@@ -71,9 +76,9 @@ export function registerBenchCommand(program: Command): Command {
       "the server's cost from outside: peak memory while indexing, spawn to first suggestion, idle and typing CPU",
     )
     .option("--project <dir>", "a real Python project (default: the system Python's asyncio package)")
-    .option("--runs <n>", "spawn-to-suggestion runs per prefetch setting", positiveInteger, 5)
-    .option("--idle-seconds <n>", "how long to measure idle CPU", positiveInteger, 60)
-    .option("--seed <n>", "where to type", positiveInteger, 7)
+    .option("--runs <n>", "spawn-to-suggestion runs per prefetch setting", integerAtLeast(1), 5)
+    .option("--idle-seconds <n>", "how long to measure idle CPU", integerAtLeast(1), 60)
+    .option("--seed <n>", "where to type", integerAtLeast(0), 7)
     .option("--server <hearth.mjs>", "measure another build's server (to compare builds)")
     .option("--json", "print one JSON object")
     .action(
@@ -88,8 +93,8 @@ export function registerBenchCommand(program: Command): Command {
         const progress = createProgressReporter();
         try {
           const result = await runFootprintBench({
-            cliPath: options.server ? path.resolve(options.server) : process.argv[1]!,
-            project: path.resolve(options.project ?? path.join(findPythonStandardLibrary(), "asyncio")),
+            cliPath: options.server ? existingFile(options.server) : process.argv[1]!,
+            project: existingFolder(options.project ?? path.join(findPythonStandardLibrary(), "asyncio")),
             runs: options.runs,
             idleSeconds: options.idleSeconds,
             seed: options.seed,
@@ -107,21 +112,45 @@ export function registerBenchCommand(program: Command): Command {
     .description(
       "N minutes of mixed and malformed traffic against the real server: errors, unanswered requests, memory, database integrity",
     )
-    .option("--minutes <n>", "how long", positiveInteger, 10)
+    .option("--minutes <n>", "how long", integerAtLeast(1), 10)
     .option(
       "--project <dir>",
       "a real Python project to copy and work in (default: the system Python's email package)",
     )
-    .option("--seed <n>", "replays the same mix", positiveInteger, 1)
+    .option("--seed <n>", "replays the same mix", integerAtLeast(0), 1)
     .option("--json", "print one JSON object")
     .action(async (options: { minutes: number; project?: string; seed: number; json?: boolean }) => {
       const progress = createProgressReporter();
       try {
         const result = await runSoakBench({
           cliPath: process.argv[1]!,
-          project: path.resolve(options.project ?? path.join(findPythonStandardLibrary(), "email")),
+          project: existingFolder(options.project ?? path.join(findPythonStandardLibrary(), "email")),
           minutes: options.minutes,
           seed: options.seed,
+          onProgress: (done, total, label) => progress.update(done, total, label),
+        });
+        progress.stop();
+        printResult(result, options.json);
+      } finally {
+        progress.stop();
+      }
+    });
+  bench
+    .command("chat")
+    .description("chat time to first token: cold, next turn (KV reuse) and a saved prefix state file")
+    .argument("[dir]", "a real codebase (default: the system Python's json package)")
+    .option("--rounds <n>", "conversations per condition", integerAtLeast(1), 3)
+    .option("--model <model>", "chat model: catalog id or .gguf path (default: Hearth's tiny chat model)")
+    .option("--json", "print one JSON object")
+    .action(async (dir: string | undefined, options: { rounds: number; model?: string; json?: boolean }) => {
+      const logger = stderrLogger();
+      const progress = createProgressReporter();
+      try {
+        const result = await runChatBench({
+          root: existingFolder(dir ?? path.join(findPythonStandardLibrary(), "json")),
+          rounds: options.rounds,
+          models: options.model ? { models: { chat: options.model } } : {},
+          logger,
           onProgress: (done, total, label) => progress.update(done, total, label),
         });
         progress.stop();
@@ -134,13 +163,8 @@ export function registerBenchCommand(program: Command): Command {
     .command("index")
     .description("first and unchanged index passes, single-file updates, completion latency while indexing")
     .argument("[dir]", "a real codebase (default: the system Python's standard library)")
-    .option("--updates <n>", "single-file updates to time", (value) => Number.parseInt(value, 10), 40)
-    .option(
-      "--completions <n>",
-      "completion requests per condition",
-      (value) => Number.parseInt(value, 10),
-      30,
-    )
+    .option("--updates <n>", "single-file updates to time", integerAtLeast(0), 40)
+    .option("--completions <n>", "completion requests per condition", integerAtLeast(1), 30)
     .option("--json", "print one JSON object")
     .action(
       async (dir: string | undefined, options: { updates: number; completions: number; json?: boolean }) => {
@@ -151,7 +175,7 @@ export function registerBenchCommand(program: Command): Command {
           const embedder = await optionalEmbedder(engine, logger, "indexing without vectors");
           const result = await runIndexBench({
             cliPath: process.argv[1]!,
-            root: path.resolve(dir ?? findPythonStandardLibrary()),
+            root: existingFolder(dir ?? findPythonStandardLibrary()),
             embedder,
             updates: options.updates,
             completions: options.completions,
@@ -169,11 +193,11 @@ export function registerBenchCommand(program: Command): Command {
   return bench;
 }
 
-function positiveInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1)
-    throw new InvalidArgumentError("expected a positive whole number");
-  return number;
+function existingFile(file: string): string {
+  const absolute = path.resolve(file);
+  if (!statSync(absolute, { throwIfNoEntry: false })?.isFile())
+    throw new CliError(`no file ${printable(absolute)}`);
+  return absolute;
 }
 
 /** Ordinary, mid-sized modules: code people write every day. */

@@ -98,14 +98,17 @@ test("the tracker times each shape from its own gaps and latencies", () => {
   let at = 0;
   for (let line = 0; line < 4; line++) {
     for (let key = 0; key < 5; key++) {
-      tracker.keystroke((at += 100), false);
+      at += 100;
+      tracker.keystroke(at, false);
       tracker.modelLatency(40, at + 40);
     }
-    tracker.keystroke((at += 100), true);
+    at += 100;
+    tracker.keystroke(at, true);
     tracker.modelLatency(300, at + 300, { multiline: true });
     at += 500;
   }
-  tracker.keystroke((at += 100), false);
+  at += 100;
+  tracker.keystroke(at, false);
   assert.equal(tracker.timing(false, at).startMs, 0);
   assert.equal(tracker.timing(true, at).startMs, 0, "300 ms fits in the pauses that follow a line's end");
   for (let slow = 0; slow < 5; slow++) tracker.modelLatency(900, at, { multiline: true });
