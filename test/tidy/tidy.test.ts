@@ -159,8 +159,10 @@ test("the client imports nothing from server/ except protocol/, guardrails/ and 
   assert.deepEqual(offenders, []);
 });
 
-/** Files that speak LSP as a client, not as the server (the completion benchmark drives a real server). */
-const lspClients = [path.join("server/src/bench/completionBench.ts")];
+/** Files that speak LSP as a client, not as the server (the benchmarks that drive a real server over stdio). */
+const lspClients = ["benchServer.ts", "completionBench.ts", "footprintBench.ts", "soakBench.ts"].map((file) =>
+  path.join("server/src/bench", file),
+);
 
 test("only server/src/lsp/ and the server's entry import vscode-languageserver", () => {
   const offenders = sourceFiles("server/src").filter(
