@@ -61,6 +61,12 @@ test("the server indexes its workspace in the background, reports progress, and 
       readdirSync(root).filter((name) => name.endsWith(".sqlite")),
       [],
     );
+    // The server sends `begin` once the client has answered its create request, which on a busy machine can
+    // come after the pass already shows as idle.
+    const progressDeadline = Date.now() + 10_000;
+    while (!progressTitles.some((title) => title.includes("indexing")) && Date.now() < progressDeadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     assert.ok(
       progressTitles.some((title) => title.includes("indexing")),
       `progress: ${progressTitles}`,
