@@ -298,8 +298,6 @@ export class InlineCompleter {
         running.wake();
         running.priority.raise("interactive");
         const answer = await running.result;
-        // The same place, and the model found nothing to show: asking again would find the same nothing.
-        if (!answer && typedSince === "" && !running.controller.signal.aborted) return null;
         if (answer?.text.startsWith(typedSince) && answer.text.length > typedSince.length) {
           this.counters.inFlightAnswers++;
           return {
