@@ -30,7 +30,12 @@ export function resolveCompletionSettings(raw: unknown, warn: WarnSetting): Comp
       prefetch: section.boolean("prefetch", true),
       speculation: section.oneOf("speculation", ["none", "draft", "inputLookup"] as const, undefined),
       debounce: section.boolean("debounce", true)
-        ? { ...defaultDebounceConfig, earlyStart: section.boolean("earlyStart", true) }
+        ? {
+            ...defaultDebounceConfig,
+            // Off until the real editor keeps showing suggestions with it: e2e phase C's "typing over a
+            // suggestion" found no ghost text after "return " in 3 of 4 runs with it on, 0 of 1 off.
+            earlyStart: section.boolean("earlyStart", false),
+          }
         : null,
       maxTokens: {
         singleLine: section.positiveInteger("maxTokensSingleLine", defaultMaxTokens.singleLine),
