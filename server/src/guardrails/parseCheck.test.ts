@@ -38,4 +38,18 @@ for (const [name, backend] of backends) {
     assert.equal(await check.check("python", prefix, "1", "\n    return x\n"), "noNewErrors");
     assert.equal(await check.check("python", prefix, "[1, 2", "\n    return x\n"), "breaksParse");
   });
+
+  test(`${name}: a multi-line suggestion is cut back to its leading lines that parse`, async () => {
+    const check = new SuggestionParseCheck(backend);
+    const prefix = "def area(width, height):\n    ";
+    const suffix = "\n\nprint(area(2, 3))\n";
+    const cutOff = "result = width * height\n    return result\n    values = [1, 2";
+    assert.equal(
+      await check.trimToParse("python", prefix, cutOff, suffix),
+      "result = width * height\n    return result",
+    );
+    const whole = "result = width * height\n    return result";
+    assert.equal(await check.trimToParse("python", prefix, whole, suffix), whole);
+    assert.equal(await check.trimToParse("python", prefix, '"""Return the area\n    of a', suffix), null);
+  });
 }

@@ -51,6 +51,27 @@ export class SuggestionParseCheck {
     return afterRanges.some(isNew) ? "breaksParse" : "noNewErrors";
   }
 
+  /**
+   * The suggestion, or its longest run of whole leading lines that adds no syntax error, or null when no such
+   * run is left. A multi-line answer cut off by the token limit usually breaks only in its last lines, and
+   * its first lines are still worth showing. At most `maxTries` parses, so the keystroke path stays bounded.
+   */
+  async trimToParse(
+    language: LanguageId,
+    prefix: string,
+    suggestion: string,
+    suffix: string,
+    maxTries = 4,
+  ): Promise<string | null> {
+    const lines = suggestion.split("\n");
+    for (let keep = lines.length, tries = 0; keep > 0 && tries < maxTries; keep--, tries++) {
+      const candidate = lines.slice(0, keep).join("\n");
+      if (candidate.trim().length === 0) return null;
+      if ((await this.check(language, prefix, candidate, suffix)) !== "breaksParse") return candidate;
+    }
+    return null;
+  }
+
   /** The ERROR nodes' ranges, or undefined when the text parses without any error. */
   private async errorRanges(language: LanguageId, text: string): Promise<Range[] | undefined> {
     const tree = await this.backend.parse(language, text);
