@@ -17,6 +17,7 @@ import {
   hearthCli,
   inlineOnlyEditorSettings,
   openWorkspaceFile,
+  readGhostText,
   runPaletteCommand,
   stepRunner,
 } from "./workbench.mjs";
@@ -88,7 +89,8 @@ export async function feedbackPhase({ browser, base, workspace, extDir, outDir, 
       );
       if (shown) {
         await sleep(300); // let a newer answer for the same position settle
-        const ghostText = ((await ghost.textContent()) ?? "").replace(/\u00a0/g, " ");
+        const ghostText = await readGhostText(page);
+        log(`phase F: after ${JSON.stringify(text + starter)}: ${JSON.stringify(ghostText.slice(0, 60))}`);
         if (wanted(ghostText)) return ghostText;
         await page.keyboard.press("Escape");
         await ghostGone();
