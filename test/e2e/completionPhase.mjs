@@ -78,8 +78,9 @@ export async function completionPhase({ browser, base, workspace, outDir, record
     const deadline = Date.now() + 10_000;
     let saved = "";
     while (Date.now() < deadline) {
+      // A read during the save can see a partly written file: wait for one that holds more than the original.
       saved = readFileSync(file, "utf8");
-      if (saved !== original) break;
+      if (saved !== original && saved.startsWith(original.trimEnd())) break;
       await sleep(200);
     }
     const lastLine = saved.trimEnd().split("\n").at(-1) ?? "";
