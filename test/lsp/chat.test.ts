@@ -110,7 +110,9 @@ test("chat streams its answer, reuses the previous turn's prompt, and takes @fil
 
     // Streaming: deltas (each the whole answer so far) arrive before the result.
     const first = await ask(server, { question: "Where is the distance function defined?" });
-    const deltas = first.arrivals.filter((arrival) => arrival.kind === "delta").map((arrival) => arrival.text);
+    const deltas = first.arrivals
+      .filter((arrival) => arrival.kind === "delta")
+      .map((arrival) => arrival.text);
     assert.equal(first.result.stopReason, "finished", JSON.stringify(first.result));
     assert.ok(deltas.length >= 1, "at least one delta");
     assert.equal(first.arrivals.at(-1)?.kind, "result", "the result comes after every delta");
@@ -219,7 +221,10 @@ test("Stop (LSP cancellation) ends a long answer with stopReason cancelled, long
     assert.ok(cancelledAt > 0, "the answer streamed before it was cancelled");
     assert.equal(result.stopReason, "cancelled", JSON.stringify(result));
     assert.ok(result.timings.generatedTokens < maxAnswerTokens, JSON.stringify(result.timings));
-    assert.ok(result.answer.startsWith(textAtCancel.trim().slice(0, 20)), "the answer keeps what was written");
+    assert.ok(
+      result.answer.startsWith(textAtCancel.trim().slice(0, 20)),
+      "the answer keeps what was written",
+    );
     process.stdout.write(
       `# cancelled after ${textAtCancel.length} chars; result ${stoppedAfterMs} ms later with ${result.timings.generatedTokens} tokens\n`,
     );
