@@ -6,6 +6,7 @@
 
 import { SettingsSection, type WarnSetting } from "../base/settingsReader";
 import {
+  type Capability,
   type CapabilityModule,
   type ClientPort,
   type OpenDocuments,
@@ -14,6 +15,8 @@ import {
 import type { IndexedWorkspaces } from "../index/indexedWorkspaces";
 import { readModelsSettings } from "../models";
 import {
+  type ChatParams,
+  type ChatResult,
   chatDeltaNotification,
   chatRequest,
   deleteConversationsRequest,
@@ -32,6 +35,13 @@ export interface ChatCapabilityServices extends ChatServices {
   client: ClientPort;
 }
 
+export interface ChatCapability extends Capability {
+  /** One turn outside the editor (CLI, evals, benchmarks); `onText` sees the answer as it is written. */
+  ask(params: ChatParams, signal?: AbortSignal, onText?: (text: string) => void): Promise<ChatResult>;
+  /** Builds the repository map now (it is otherwise built by the first question after the index changed). */
+  prepare(): Promise<void>;
+}
+
 /** Deltas go out at most this often: the answer so far, so none is lost by skipping some. */
 const deltaIntervalMs = 40;
 const recentLimit = 3;
@@ -47,7 +57,7 @@ export function resolveChatSettings(raw: unknown, warn: WarnSetting): ChatSettin
   };
 }
 
-export const chatCapability: CapabilityModule<ChatCapabilityServices, ChatSettings> = {
+export const chatCapability: CapabilityModule<ChatCapabilityServices, ChatSettings, ChatCapability> = {
   name: "chat",
   settingsSections: ["chat", "models"],
   resolveSettings: resolveChatSettings,
@@ -79,6 +89,11 @@ export const chatCapability: CapabilityModule<ChatCapabilityServices, ChatSettin
         onRequest(getConversationRequest, (params) => chat.turns(params.conversationId)),
         onRequest(deleteConversationsRequest, (params) => ({ deleted: chat.delete(params.conversationId) })),
       ],
+      ask: (params, signal = new AbortController().signal, onText) =>
+        chat.ask(params, signal, (text) => onText?.(text)),
+      prepare: async () => {
+        await context.repositoryMap();
+      },
       documentChanged(uri) {
         if (uri.startsWith("file:")) recent.set(uri, Date.now());
       },

@@ -202,6 +202,8 @@ export class ChatService {
     }
 
     const ids = { conversationId: conversation.id, turnId };
+    // From the question to the first token the user sees: retrieval and the prompt's prefix included.
+    let firstTokenAt: number | undefined;
     let text = "";
     let stopReason: ChatResult["stopReason"] = "finished";
     let metrics: Awaited<ReturnType<ModelEngine["generate"]>>["metrics"] | undefined;
@@ -216,6 +218,7 @@ export class ChatService {
           sequenceKey: conversation.id,
           ...(this.constrained() ? { grammar: constrainedAnswer(plan.map, turns) } : {}),
           onText: (soFar) => {
+            firstTokenAt ??= performance.now();
             onDelta(soFar, ids);
             return "continue";
           },
@@ -278,7 +281,7 @@ export class ChatService {
       warnings,
       stopReason,
       timings: {
-        timeToFirstTokenMs: metrics ? Math.round(metrics.timeToFirstTokenMs) : null,
+        timeToFirstTokenMs: firstTokenAt === undefined ? null : Math.round(firstTokenAt - started),
         totalMs: Math.round(performance.now() - started),
         promptTokens: metrics?.promptTokens ?? 0,
         reusedPromptTokens: metrics?.reusedPromptTokens ?? 0,

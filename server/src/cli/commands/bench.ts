@@ -3,6 +3,7 @@
 import { statSync } from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
+import { runChatBench } from "../../bench/chatBench";
 import { runCompletionBench } from "../../bench/completionBench";
 import { runIndexBench } from "../../bench/indexBench";
 import { defaultRetrievalBenchConfig, runRetrievalBench } from "../../bench/retrievalBench";
@@ -57,6 +58,30 @@ export function registerBenchCommand(program: Command): Command {
       });
       progress.stop();
       printResult(result, options.json);
+    });
+  bench
+    .command("chat")
+    .description("chat time to first token: cold, next turn (KV reuse) and a saved prefix state file")
+    .argument("[dir]", "a real codebase (default: the system Python's json package)")
+    .option("--rounds <n>", "conversations per condition", integerAtLeast(1), 3)
+    .option("--model <model>", "chat model: catalog id or .gguf path (default: Hearth's tiny chat model)")
+    .option("--json", "print one JSON object")
+    .action(async (dir: string | undefined, options: { rounds: number; model?: string; json?: boolean }) => {
+      const logger = stderrLogger();
+      const progress = createProgressReporter();
+      try {
+        const result = await runChatBench({
+          root: existingFolder(dir ?? path.join(findPythonStandardLibrary(), "json")),
+          rounds: options.rounds,
+          models: options.model ? { models: { chat: options.model } } : {},
+          logger,
+          onProgress: (done, total, label) => progress.update(done, total, label),
+        });
+        progress.stop();
+        printResult(result, options.json);
+      } finally {
+        progress.stop();
+      }
     });
   bench
     .command("index")

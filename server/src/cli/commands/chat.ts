@@ -6,8 +6,10 @@ import type { Command } from "commander";
 import { chatCapability } from "../../chat/capability";
 import { createCore } from "../../core/createCore";
 import { defaultIndexPath } from "../../index/indexLocation";
-import { type ChatResult, chatRequest } from "../../protocol";
+import { chatRequest } from "../../protocol";
 import { stderrLogger } from "../cliEngine";
+import { CliError } from "./cliErrors";
+import { existingFolder } from "./indexCommands";
 
 interface ChatOptions {
   root: string;
@@ -26,8 +28,8 @@ export function registerChatCommand(program: Command): void {
     .option("--model <model>", "chat model: catalog id or .gguf path (default: Hearth's tiny chat model)")
     .option("--json", "print one JSON object")
     .action(async (question: string, options: ChatOptions) => {
-      const root = path.resolve(options.root);
-      const databasePath = options.db ?? defaultIndexPath(root);
+      const root = existingFolder(options.root);
+      const databasePath = options.db ? path.resolve(options.db) : defaultIndexPath(root);
       const logger = stderrLogger();
       const core = await createCore({
         roots: [root],
@@ -38,10 +40,10 @@ export function registerChatCommand(program: Command): void {
       });
       try {
         const chat = core.capability(chatCapability)!;
-        const handler = chat.requests!.find((candidate) => candidate.request.method === chatRequest.method)!;
-        const params = chatRequest.params.parse({ question });
+        const checked = chatRequest.params.safeParse({ question });
+        if (!checked.success) throw new CliError("the question is empty");
         let streamed = 0;
-        const result = (await handler.handle(params, { signal: new AbortController().signal })) as ChatResult;
+        const result = await chat.ask(checked.data);
         if (options.json) {
           process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         } else {

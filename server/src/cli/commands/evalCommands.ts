@@ -3,6 +3,7 @@
 import * as path from "node:path";
 import type { Command } from "commander";
 import { hearthCacheFolder } from "../../base/cacheFolder";
+import { runChatEval } from "../../eval/chatEval";
 import { runCompletionEval } from "../../eval/completionEval";
 import { EvalCorpusError, findPythonStandardLibrary, runRetrievalEval } from "../../eval/retrievalEval";
 import { defaultIndexPath } from "../../index/indexLocation";
@@ -119,6 +120,43 @@ export function registerEvalCommand(program: Command): Command {
         } finally {
           progress.stop();
           await engine.dispose();
+        }
+      },
+    );
+  evaluate
+    .command("chat")
+    .description(
+      "questions generated from a codebase (where is X defined; which function does <doc summary>): retrieval recall@5, citation recall and precision, latency",
+    )
+    .argument("<dir>", "a codebase the models never saw")
+    .option("--tasks <n>", "questions to ask", integerAtLeast(1), 40)
+    .option("--seed <n>", "sampling seed", integerAtLeast(0), 1)
+    .option("--model <model>", "chat model: catalog id or .gguf path (default: Hearth's tiny chat model)")
+    .option("--db <file>", "where to keep the index of <dir>")
+    .option("--json", "print one JSON object")
+    .action(
+      async (
+        dir: string,
+        options: { tasks: number; seed: number; model?: string; db?: string; json?: boolean },
+      ) => {
+        const root = existingFolder(dir);
+        const logger = stderrLogger();
+        const progress = createProgressReporter();
+        try {
+          const result = await runChatEval({
+            root,
+            databasePath: options.db ?? defaultIndexPath(root, path.join(hearthCacheFolder(), "eval-chat")),
+            tasks: options.tasks,
+            seed: options.seed,
+            models: options.model ? { models: { chat: options.model } } : {},
+            logger,
+            onProgress: (done, total, label) => progress.update(done, total, label),
+            onIndexProgress: (update) => progress.update(update.done, update.total, `indexing ${root}`),
+          });
+          progress.stop();
+          printResult(result, options.json);
+        } finally {
+          progress.stop();
         }
       },
     );
