@@ -20,8 +20,9 @@
 //   test-output/e2e/.
 // Phase C (test/e2e/completionPhase.mjs): ghost text from the bundled model, typed in a real Python file.
 // Phase Q (chat, test/e2e/chatPhase.mjs): the chat view in the sidebar, driven in its webview: no-model
-//   notice, a streamed answer with a citation link that opens the cited lines, Stop, Regenerate, @-mentions,
-//   Copy, thumbs, Apply through the diff editor, history, and the chat events in the stored feedback and
+//   notice, a streamed answer with a citation link that opens the cited lines, @-mentions, Stop and
+//   Regenerate on unconstrained answers, a stored conversation opened from the history (its dangerous command
+//   flagged; Copy, thumbs, Apply through the diff editor), and the chat events in the stored feedback and
 //   the dashboard. Needs the bundled chat model (or HEARTH_E2E_CHAT_MODEL).
 // Phase S (test/e2e/firstRunPhase.mjs): `npm start`'s script with this VSIX: the URL it prints shows the
 //   sample workspace, ghost text appears there, and Ctrl-C stops it.
