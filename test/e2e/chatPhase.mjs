@@ -275,9 +275,9 @@ export async function chatPhase({ browser, base, workspace, extDir, outDir, reco
   await step("Stop halts a long answer", async () => {
     const tried = [];
     // The setting reaches the server through a configuration change: until then answers stay short and end
-    // before Stop lands. So does an answer that outruns the click on a busy machine: ask again, for up to two
-    // minutes; Stop itself must stop one of them.
-    const until = Date.now() + 120_000;
+    // before Stop lands. So does an answer that outruns the click on a busy machine (512 tokens take 1-2 s):
+    // ask again, for up to three minutes; Stop itself must stop one of them.
+    const until = Date.now() + 180_000;
     for (;;) {
       const turn = await ask(longQuestion, { waitForEnd: false });
       // Stop once the answer is being written, so it interrupts generation rather than retrieval. Waited on
@@ -295,8 +295,20 @@ export async function chatPhase({ browser, base, workspace, extDir, outDir, reco
         index,
         { timeout: 120_000 },
       );
-      if ((await turn.getAttribute("data-state")) === "streaming") {
-        await chat.locator("#stop").click();
+      // Stop shows only while an answer runs: a click that finds it gone lost the race to the answer's end.
+      const clicked =
+        (await turn.getAttribute("data-state")) === "streaming" &&
+        (await chat
+          .locator("#stop")
+          .click({ force: true, timeout: 5_000 })
+          .then(
+            () => true,
+            async (error) => {
+              if ((await turn.getAttribute("data-state")) === "streaming") throw error;
+              return false;
+            },
+          ));
+      if (clicked) {
         const clickedAt = Date.now();
         await answered(turn);
         const stopReason = await turn.getAttribute("data-stop-reason");
@@ -317,7 +329,7 @@ export async function chatPhase({ browser, base, workspace, extDir, outDir, reco
         }
         tried.push(`${stopReason} after the click, ${tokens} tokens`);
       } else {
-        tried.push(`${await turn.getAttribute("data-stop-reason")} before the first words`);
+        tried.push(`${await turn.getAttribute("data-stop-reason")} before Stop could be clicked`);
       }
       if (Date.now() > until) throw new Error(`Stop never stopped an answer: ${tried.join("; ")}`);
       await sleep(1_000);

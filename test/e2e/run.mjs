@@ -33,7 +33,7 @@
 // Environment:
 //   HEARTH_E2E=skip                 not read here: callers (npm test) skip this script when set
 //   HEARTH_CACHE                    provisioning cache (default ~/.cache/hearth), as in provision.sh
-//   HEARTH_E2E_TIMEOUT_MS           total timeout, everything included (default 600000)
+//   HEARTH_E2E_TIMEOUT_MS           total timeout, everything included (default 1200000)
 //   HEARTH_E2E_READY_TIMEOUT_MS     how long suite.ts waits for the extension's `ready` (default 60000)
 //   HEARTH_E2E_PHASES               any of "A", "B", "C", "F", "Q", "S", comma-separated (default all)
 //   HEARTH_E2E_CHAT_MODEL           the chat model phase Q configures (default: the catalog's bundled one)
@@ -91,7 +91,7 @@ const suiteFile = join(repoRoot, "out", "test", "e2e", "suite.js");
 let extDir = env.HEARTH_E2E_EXTENSION_DIR ? resolve(env.HEARTH_E2E_EXTENSION_DIR) : undefined;
 const outDir = resolve(env.HEARTH_E2E_OUTPUT || join(repoRoot, "test-output", "e2e"));
 const chromiumPath = env.HEARTH_E2E_CHROMIUM || "/usr/bin/chromium";
-const totalTimeoutMs = Number(env.HEARTH_E2E_TIMEOUT_MS) || 600_000;
+const totalTimeoutMs = Number(env.HEARTH_E2E_TIMEOUT_MS) || 1_200_000;
 const phases = (env.HEARTH_E2E_PHASES || "A,B,C,F,Q,S")
   .toUpperCase()
   .split(/[,\s]+/)
