@@ -241,7 +241,10 @@ export async function chatPhase({ browser, base, workspace, extDir, outDir, reco
       await input.pressSequentially("fi", { delay: 30 });
       await input.press("Enter");
       await input.pressSequentially("stac", { delay: 30 });
-      await mentions.locator("li", { hasText: "src/stack.ts" }).waitFor({ timeout: 30_000 });
+      // The list is filtered as the answer for "stac" comes back: wait until that answer's first item is chosen.
+      await mentions
+        .locator('li[aria-selected="true"]', { hasText: "src/stack.ts" })
+        .waitFor({ timeout: 30_000 });
       await input.press("Enter");
       const written = await input.inputValue();
       if (written !== "@file:src/stack.ts ") throw new Error(`the mention wrote ${JSON.stringify(written)}`);
