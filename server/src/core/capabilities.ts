@@ -4,6 +4,7 @@
  */
 
 import { completionCapability } from "../completion/capability";
+import { enginesCapability } from "../engines/capability";
 import { feedbackCapability } from "../feedback/capability";
 import { guardrailsCapability } from "../guardrails/capability";
 import { healthCapability } from "../health/capability";
@@ -12,6 +13,7 @@ import { searchCapability } from "../retrieval/capability";
 
 export const capabilityModules = [
   healthCapability,
+  enginesCapability,
   guardrailsCapability,
   indexingCapability,
   searchCapability,

@@ -13,13 +13,19 @@ export interface IndexHostSetup {
   config: IndexConfig;
   /** Model settings for the embedding role; `null` keeps the index lexical only. */
   models: ModelsSettings | null;
+  /**
+   * The embedding role runs on a remote engine: the host waits for an `apiKeys` message before it calls it.
+   * Keys travel over IPC only, never on the command line.
+   */
+  waitForApiKeys?: boolean;
 }
 
 export type IndexHostRequest =
   | { kind: "fullPass"; id: number }
   | { kind: "update"; id: number; paths: string[] }
   | { kind: "embedQuery"; id: number; text: string }
-  | { kind: "cancel"; id: number };
+  | { kind: "cancel"; id: number }
+  | { kind: "apiKeys"; keys: Record<string, string> };
 
 export type IndexHostReply =
   | { kind: "ready"; embeddingModel: string | null; embeddingError: string | null }
