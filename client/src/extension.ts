@@ -16,6 +16,7 @@ import {
 } from "vscode-languageclient/node";
 import { type HearthStatus, statusRequest } from "../../server/src/protocol";
 import { activateCompletionPrefetch } from "./completionPrefetch";
+import { activateRemoteApiKeys, type RemoteApiKeys } from "./engines/remoteApiKeys";
 import { activateFeedback, type FeedbackFeature } from "./feedback/activateFeedback";
 import { activateCudaSupport } from "./gpu/cudaSupport";
 import { CrashPolicy, restartWindowMs } from "./lsp/crashPolicy";
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
   feedback = activateFeedback(context, () => client, output);
   activateCompletionPrefetch(context, () => client);
   activateCudaSupport(context, output);
+  const remoteApiKeys = activateRemoteApiKeys(context, () => client, output);
 
   const crashPolicy = new CrashPolicy();
   const errorHandler: ErrorHandler = {
@@ -89,7 +91,8 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
       throw error;
     }
     output.info(`Starting the server with Node ${runtime.version} at ${runtime.path} (${runtime.source}).`);
-    client = createClient(context, runtime, output, errorHandler, feedback.middleware);
+    await remoteApiKeys.load();
+    client = createClient(context, runtime, output, errorHandler, feedback.middleware, remoteApiKeys);
     client.onDidChangeState((change) => {
       if (change.newState === State.Running) void refreshStatusBar();
       if (change.newState === State.Starting) statusBar.show("starting");
@@ -133,6 +136,7 @@ function createClient(
   output: vscode.LogOutputChannel,
   errorHandler: ErrorHandler,
   middleware: Middleware,
+  remoteApiKeys: RemoteApiKeys,
 ): LanguageClient {
   const server = {
     module: context.asAbsolutePath("out/cli/hearth.mjs"),
@@ -145,7 +149,11 @@ function createClient(
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
     // The index lives in VS Code's storage for this workspace, never inside the repository.
-    initializationOptions: { storagePath: (context.storageUri ?? context.globalStorageUri).fsPath },
+    // A function, so a restarted server gets the keys set since; keys travel in memory, never in settings.
+    initializationOptions: () => ({
+      storagePath: (context.storageUri ?? context.globalStorageUri).fsPath,
+      remoteApiKeys: remoteApiKeys.initializationKeys(),
+    }),
     outputChannel: output,
     errorHandler,
     middleware,

@@ -101,7 +101,12 @@ export async function startScriptedServer(
 }
 
 /** Writes server-sent events, one `data:` line per value, pausing between them; stops when the client goes. */
-export async function sendEvents(exchange: Exchange, events: unknown[], gapMs = 0, done = true): Promise<void> {
+export async function sendEvents(
+  exchange: Exchange,
+  events: unknown[],
+  gapMs = 0,
+  done = true,
+): Promise<void> {
   exchange.response.writeHead(200, { "content-type": "text/event-stream" });
   for (const event of events) {
     if (!exchange.open()) return;

@@ -23,7 +23,13 @@ import {
   RemoteEngineError,
   resolveModelsConfig,
 } from "../../server/src/models";
-import { type Exchange, type ScriptedServer, sendEvents, sendLines, startScriptedServer } from "./scriptedServer";
+import {
+  type Exchange,
+  type ScriptedServer,
+  sendEvents,
+  sendLines,
+  startScriptedServer,
+} from "./scriptedServer";
 
 const logger = new Logger("error");
 const qwenModel = "Qwen/Qwen2.5-Coder-1.5B";
@@ -32,14 +38,22 @@ const secret = ["AKIA", "Q3ZKXW7", "PL2MEN4RT"].join("");
 
 function engineFor(settings: ModelsSettings, credentials = new RemoteCredentials()): ModelEngine {
   return ModelEngine.create(
-    resolveModelsConfig({ ...settings, models: { completion: null, chat: null, embedding: null, draft: null, ...settings.models } }),
+    resolveModelsConfig({
+      ...settings,
+      models: { completion: null, chat: null, embedding: null, draft: null, ...settings.models },
+    }),
     logger,
     { credentials },
   );
 }
 
 function completionChunk(text: string, finish: string | null = null) {
-  return { id: "cmpl-1", object: "text_completion", model: qwenModel, choices: [{ index: 0, text, finish_reason: finish }] };
+  return {
+    id: "cmpl-1",
+    object: "text_completion",
+    model: qwenModel,
+    choices: [{ index: 0, text, finish_reason: finish }],
+  };
 }
 
 /** vLLM's routes as its OpenAI-compatible server answers them (it rejects `suffix` on completions). */
@@ -56,7 +70,9 @@ function vllmRoutes(pieces: string[], gapMs = 0) {
     "POST /v1/completions": async (exchange: Exchange) => {
       const body = exchange.request.body as { suffix?: string };
       if (body.suffix !== undefined) {
-        exchange.json(400, { error: { message: "suffix is not currently supported", type: "BadRequestError", code: 400 } });
+        exchange.json(400, {
+          error: { message: "suffix is not currently supported", type: "BadRequestError", code: 400 },
+        });
         return;
       }
       await sendEvents(
@@ -64,15 +80,27 @@ function vllmRoutes(pieces: string[], gapMs = 0) {
         [
           ...pieces.map((piece) => completionChunk(piece)),
           completionChunk("", "length"),
-          { id: "cmpl-1", object: "text_completion", model: qwenModel, choices: [], usage: { prompt_tokens: 40, completion_tokens: pieces.length, total_tokens: 40 + pieces.length } },
+          {
+            id: "cmpl-1",
+            object: "text_completion",
+            model: qwenModel,
+            choices: [],
+            usage: { prompt_tokens: 40, completion_tokens: pieces.length, total_tokens: 40 + pieces.length },
+          },
         ],
         gapMs,
       );
     },
     "POST /v1/chat/completions": (exchange: Exchange) =>
       sendEvents(exchange, [
-        { object: "chat.completion.chunk", choices: [{ index: 0, delta: { role: "assistant", content: "Hello" }, finish_reason: null }] },
-        { object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: " there" }, finish_reason: "stop" }] },
+        {
+          object: "chat.completion.chunk",
+          choices: [{ index: 0, delta: { role: "assistant", content: "Hello" }, finish_reason: null }],
+        },
+        {
+          object: "chat.completion.chunk",
+          choices: [{ index: 0, delta: { content: " there" }, finish_reason: "stop" }],
+        },
       ]),
     "POST /v1/embeddings": (exchange: Exchange) => {
       const input = (exchange.request.body as { input: string[] }).input;
@@ -128,7 +156,10 @@ describe("OpenAI-compatible (vLLM wire format)", () => {
         trigger: "invoked",
       });
       assert.equal(answer?.text, "return a + b");
-      const sent = server.requests.find((request) => request.path === "/v1/completions")!.body as Record<string, unknown>;
+      const sent = server.requests.find((request) => request.path === "/v1/completions")!.body as Record<
+        string,
+        unknown
+      >;
       assert.equal(sent.model, qwenModel);
       assert.equal(sent.suffix, undefined);
       assert.equal(sent.stream, true);
@@ -156,7 +187,12 @@ describe("OpenAI-compatible (vLLM wire format)", () => {
       remote: { providers: { completion: "openai-compatible" }, models: { completion: qwenModel } },
     });
     try {
-      const result = await engine.generate({ role: "completion", prompt: "count:", maxTokens: 20, stop: ["STOP"] });
+      const result = await engine.generate({
+        role: "completion",
+        prompt: "count:",
+        maxTokens: 20,
+        stop: ["STOP"],
+      });
       assert.equal(result.text, "one two ");
       assert.equal(result.metrics.stopReason, "stop");
       await waitFor(() => server.requests.at(-1)!.closedEarly);
@@ -166,7 +202,12 @@ describe("OpenAI-compatible (vLLM wire format)", () => {
   });
 
   test("an onText hook that says stop closes the request at once", async () => {
-    const server = await serve(vllmRoutes(Array.from({ length: 50 }, (_, index) => `w${index} `), 20));
+    const server = await serve(
+      vllmRoutes(
+        Array.from({ length: 50 }, (_, index) => `w${index} `),
+        20,
+      ),
+    );
     const engine = engineFor({
       models: { completion: server.url },
       remote: { providers: { completion: "openai-compatible" }, models: { completion: qwenModel } },
@@ -188,7 +229,12 @@ describe("OpenAI-compatible (vLLM wire format)", () => {
   });
 
   test("cancelling closes the request and rejects with an AbortError holding the partial text", async () => {
-    const server = await serve(vllmRoutes(Array.from({ length: 50 }, (_, index) => `w${index} `), 30));
+    const server = await serve(
+      vllmRoutes(
+        Array.from({ length: 50 }, (_, index) => `w${index} `),
+        30,
+      ),
+    );
     const engine = engineFor({
       models: { completion: server.url },
       remote: { providers: { completion: "openai-compatible" }, models: { completion: qwenModel } },
@@ -196,10 +242,15 @@ describe("OpenAI-compatible (vLLM wire format)", () => {
     try {
       const controller = new AbortController();
       const pending = engine.generate(
-        { role: "completion", prompt: "words:", maxTokens: 100, onText: (text) => {
-          if (text.includes("w1 ")) controller.abort();
-          return "continue";
-        } },
+        {
+          role: "completion",
+          prompt: "words:",
+          maxTokens: 100,
+          onText: (text) => {
+            if (text.includes("w1 ")) controller.abort();
+            return "continue";
+          },
+        },
         controller.signal,
       );
       await assert.rejects(pending, (error: Error & { partial?: { text: string } }) => {
@@ -243,19 +294,23 @@ describe("OpenAI-compatible (vLLM wire format)", () => {
 
   test("without a key no Authorization header is sent; a 401 says how to set one", async () => {
     const server = await serve({
-      "GET /v1/models": (exchange) => exchange.json(401, { error: { message: "invalid api key", type: "auth" } }),
+      "GET /v1/models": (exchange) =>
+        exchange.json(401, { error: { message: "invalid api key", type: "auth" } }),
     });
     const engine = engineFor({
       models: { completion: server.url },
       remote: { providers: { completion: "openai-compatible" }, models: { completion: qwenModel } },
     });
     try {
-      await assert.rejects(engine.generate({ role: "completion", prompt: "x", maxTokens: 4 }), (error: Error) => {
-        assert.ok(error instanceof RemoteEngineError, String(error));
-        assert.match(error.message, /401: invalid api key/);
-        assert.match(error.message, /Set API Key for Remote Engine/);
-        return true;
-      });
+      await assert.rejects(
+        engine.generate({ role: "completion", prompt: "x", maxTokens: 4 }),
+        (error: Error) => {
+          assert.ok(error instanceof RemoteEngineError, String(error));
+          assert.match(error.message, /401: invalid api key/);
+          assert.match(error.message, /Set API Key for Remote Engine/);
+          return true;
+        },
+      );
       assert.equal(server.requests[0]!.headers.authorization, undefined);
       const status = engine.status().models.find((model) => model.role === "completion")!;
       assert.equal(status.state, "error");
@@ -280,7 +335,10 @@ describe("OpenAI-compatible (vLLM wire format)", () => {
     });
     const engine = engineFor({
       models: { embedding: server.url, completion: server.url },
-      remote: { providers: { embedding: "openai-compatible", completion: "openai-compatible" }, models: { embedding: "e", completion: qwenModel } },
+      remote: {
+        providers: { embedding: "openai-compatible", completion: "openai-compatible" },
+        models: { embedding: "e", completion: qwenModel },
+      },
     });
     try {
       const vectors = await engine.embed(["abc", "de"]);
@@ -295,10 +353,16 @@ describe("OpenAI-compatible (vLLM wire format)", () => {
   });
 
   test("a server that does not answer times out with a clear error", async () => {
-    const server = await serve({ "GET /v1/models": (exchange) => exchange.pause(5_000).then(() => exchange.json(200, {})) });
+    const server = await serve({
+      "GET /v1/models": (exchange) => exchange.pause(5_000).then(() => exchange.json(200, {})),
+    });
     const engine = engineFor({
       models: { completion: server.url },
-      remote: { providers: { completion: "openai-compatible" }, models: { completion: qwenModel }, timeoutSeconds: 1 },
+      remote: {
+        providers: { completion: "openai-compatible" },
+        models: { completion: qwenModel },
+        timeoutSeconds: 1,
+      },
     });
     try {
       const started = performance.now();
@@ -336,14 +400,35 @@ describe("OpenAI-compatible (vLLM wire format)", () => {
     const folder = mkdtempSync(path.join(tmpdir(), "hearth-tls-"));
     const key = path.join(folder, "key.pem");
     const cert = path.join(folder, "cert.pem");
-    execFileSync("openssl", [
-      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
-      "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-    ], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+      ],
+      { stdio: "ignore" },
+    );
     const server = await serve(vllmRoutes(["ok"]), { key: readFileSync(key), cert: readFileSync(cert) });
     const settings = (caFile?: string): ModelsSettings => ({
       models: { completion: server.url },
-      remote: { providers: { completion: "openai-compatible" }, models: { completion: qwenModel }, ...(caFile ? { caFile } : {}) },
+      remote: {
+        providers: { completion: "openai-compatible" },
+        models: { completion: qwenModel },
+        ...(caFile ? { caFile } : {}),
+      },
     });
     const untrusted = engineFor(settings());
     try {
@@ -369,7 +454,15 @@ describe("Ollama wire format", () => {
       sendLines(exchange, [
         { model: "qwen2.5-coder:1.5b", response: "return a", done: false },
         { model: "qwen2.5-coder:1.5b", response: " + b", done: false },
-        { model: "qwen2.5-coder:1.5b", response: "", done: true, done_reason: "stop", prompt_eval_count: 31, eval_count: 2, eval_duration: 20_000_000 },
+        {
+          model: "qwen2.5-coder:1.5b",
+          response: "",
+          done: true,
+          done_reason: "stop",
+          prompt_eval_count: 31,
+          eval_count: 2,
+          eval_duration: 20_000_000,
+        },
       ]),
     "POST /api/chat": (exchange) =>
       sendLines(exchange, [
@@ -400,7 +493,13 @@ describe("Ollama wire format", () => {
       assert.equal(result.metrics.promptTokens, 31);
       assert.equal(result.metrics.generatedTokens, 2);
       assert.equal(result.metrics.stopReason, "eog");
-      const sent = server.requests.find((request) => request.path === "/api/generate")!.body as Record<string, any>;
+      const sent = server.requests.find((request) => request.path === "/api/generate")!.body as {
+        model: string;
+        suffix: string;
+        prompt: string;
+        raw?: boolean;
+        options: { num_ctx: number; num_predict: number; stop: string[] };
+      };
       assert.equal(sent.model, "qwen2.5-coder:1.5b");
       assert.equal(sent.suffix, "\n");
       assert.ok(sent.prompt.startsWith("def add(a, b):"));
@@ -421,19 +520,33 @@ describe("Ollama wire format", () => {
       models: { completion: server.url, chat: server.url, embedding: server.url },
       remote: {
         providers: { completion: "ollama", chat: "ollama", embedding: "ollama" },
-        models: { completion: "qwen2.5-coder:1.5b", chat: "qwen2.5-coder:1.5b-instruct", embedding: "nomic-embed-text" },
+        models: {
+          completion: "qwen2.5-coder:1.5b",
+          chat: "qwen2.5-coder:1.5b-instruct",
+          embedding: "nomic-embed-text",
+        },
       },
     });
     try {
       await engine.generate({ role: "completion", prompt: "<fim_prefix>x", maxTokens: 4 });
-      const raw = server.requests.find((request) => request.path === "/api/generate")!.body as Record<string, unknown>;
+      const raw = server.requests.find((request) => request.path === "/api/generate")!.body as Record<
+        string,
+        unknown
+      >;
       assert.equal(raw.raw, true);
       assert.equal(raw.prompt, "<fim_prefix>x");
-      const chat = await engine.generate({ role: "chat", prompt: { messages: [{ role: "user", content: "hi" }] }, maxTokens: 8 });
+      const chat = await engine.generate({
+        role: "chat",
+        prompt: { messages: [{ role: "user", content: "hi" }] },
+        maxTokens: 8,
+      });
       assert.equal(chat.text, "Sure.");
       const [vector] = await engine.embed(["some code"]);
       assert.deepEqual(Array.from(vector!), [0, 0.6000000238418579, 0.800000011920929]);
-      const embed = server.requests.find((request) => request.path === "/api/embed")!.body as Record<string, unknown>;
+      const embed = server.requests.find((request) => request.path === "/api/embed")!.body as Record<
+        string,
+        unknown
+      >;
       assert.equal(embed.truncate, true);
       const embedder = await engine.embedder();
       assert.equal(embedder.modelId, "ollama:nomic-embed-text");
@@ -445,7 +558,10 @@ describe("Ollama wire format", () => {
 
   test("Ollama without a model name fails with the setting to fix", async () => {
     const server = await serve(ollamaRoutes());
-    const engine = engineFor({ models: { completion: server.url }, remote: { providers: { completion: "ollama" } } });
+    const engine = engineFor({
+      models: { completion: server.url },
+      remote: { providers: { completion: "ollama" } },
+    });
     try {
       await assert.rejects(engine.load("completion"), /hearth\.models\.remoteModels/);
     } finally {

@@ -44,7 +44,8 @@ export class IndexHostClient {
 
   /** Hands the host the current API keys (after the user set one). */
   sendApiKeys(): void {
-    if (this.setup.waitForApiKeys) this.child?.send({ kind: "apiKeys", keys: this.apiKeys() } satisfies IndexHostRequest);
+    if (this.setup.waitForApiKeys)
+      this.child?.send({ kind: "apiKeys", keys: this.apiKeys() } satisfies IndexHostRequest);
   }
 
   /** Starts the host (once) and resolves when it has opened the index and loaded its models. */

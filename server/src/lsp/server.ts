@@ -210,4 +210,3 @@ function lspLogSink(connection: Connection) {
     }
   };
 }
-

@@ -4,7 +4,7 @@
  */
 
 import type { GenerationMetrics, ModelRole } from "./generationTypes";
-import type { RemoteStatus } from "./remote/remoteRole";
+import type { RemoteStatus } from "./remote/remoteConfig";
 
 export interface BackendStatus {
   /** `idle` until a model is first needed; `error` when no llama.cpp binary loads. */

@@ -62,7 +62,7 @@ export {
   resolveModelsConfig,
 } from "./modelsConfig";
 export { readModelsSettings } from "./modelsSettings";
-export type { RemoteProviderName, RemoteRoleConfig } from "./remote/remoteConfig";
+export type { RemoteProviderName, RemoteRoleConfig, RemoteStatus } from "./remote/remoteConfig";
 export {
   isEndpoint,
   isLoopbackEndpoint,
@@ -72,5 +72,4 @@ export {
 } from "./remote/remoteConfig";
 export { apiKeyEnvironmentVariable, RemoteCredentials } from "./remote/remoteCredentials";
 export { RemoteEngineError } from "./remote/remoteHttp";
-export type { RemoteStatus } from "./remote/remoteRole";
 export { estimateRemoteTokens } from "./remote/remoteRole";

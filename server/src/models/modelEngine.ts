@@ -313,8 +313,11 @@ export class ModelEngine {
     if (remote) {
       return this.counted(entry, async () => {
         await remote.ready(signal);
-        const { value } = await this.schedulerFor(entry).run(request.priority ?? "interactive", signal, (control) =>
-          remote.generate(request, control, signal, { started, queuedMs: performance.now() - started }),
+        const { value } = await this.schedulerFor(entry).run(
+          request.priority ?? "interactive",
+          signal,
+          (control) =>
+            remote.generate(request, control, signal, { started, queuedMs: performance.now() - started }),
         );
         return value;
       });
@@ -387,7 +390,9 @@ export class ModelEngine {
       const vectors: Float32Array[] = [];
       for (let start = 0; start < texts.length; start += remoteEmbeddingBatch) {
         const batch = texts.slice(start, start + remoteEmbeddingBatch);
-        const { value } = await this.schedulerFor(entry).run(priority, signal, () => remote.embed(batch, signal));
+        const { value } = await this.schedulerFor(entry).run(priority, signal, () =>
+          remote.embed(batch, signal),
+        );
         vectors.push(...value);
       }
       entry.requests++;
@@ -671,7 +676,10 @@ export class ModelEngine {
 
   private refuseRemote(role: ModelRole, what: string): void {
     if (this.entries[role].remote) {
-      throw new ModelUnavailableError(role, `${what} are for local models; this role runs on a remote engine`);
+      throw new ModelUnavailableError(
+        role,
+        `${what} are for local models; this role runs on a remote engine`,
+      );
     }
   }
 

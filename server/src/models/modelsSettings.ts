@@ -8,7 +8,12 @@ import { SettingsSection, type WarnSetting } from "../base/settingsReader";
 import type { ModelRole } from "./generationTypes";
 import { modelRoles } from "./modelCatalog";
 import { defaultRemoteTimeoutSeconds, type ModelsSettings, type RemoteSettings } from "./modelsConfig";
-import { isEndpoint, normaliseEndpoint, RemoteEndpointError, remoteProviders } from "./remote/remoteConfig";
+import {
+  isEndpoint,
+  normaliseEndpoint,
+  type RemoteEndpointError,
+  remoteProviders,
+} from "./remote/remoteConfig";
 
 const gpuChoices = ["auto", "cpu", "cuda", "vulkan", "metal"] as const;
 
@@ -47,7 +52,8 @@ export function readModelsSettings(raw: unknown, warn: WarnSetting): ModelsSetti
 }
 
 function readRemoteSettings(models: SettingsSection, warn: WarnSetting): RemoteSettings {
-  const nested = (key: string) => SettingsSection.of({ [`models.${key}`]: models.raw(key) }, `models.${key}`, warn);
+  const nested = (key: string) =>
+    SettingsSection.of({ [`models.${key}`]: models.raw(key) }, `models.${key}`, warn);
   const providers = nested("providers");
   const names = nested("remoteModels");
   const remote = nested("remote");

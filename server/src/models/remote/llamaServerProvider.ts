@@ -7,6 +7,7 @@
  * its OpenAI-compatible API, and `/props`, `/health` and `/tokenize` to learn about the model.
  */
 
+import { streamChat, streamedEmbeddings } from "./openAiCompatibleProvider";
 import type { RemoteHttp } from "./remoteHttp";
 import { RemoteEngineError } from "./remoteHttp";
 import type {
@@ -15,7 +16,6 @@ import type {
   RemoteProbe,
   RemoteProvider,
 } from "./remoteProvider";
-import { streamChat, streamedEmbeddings } from "./openAiCompatibleProvider";
 
 interface LlamaServerEvent {
   content?: string;
@@ -87,7 +87,8 @@ export class LlamaServerProvider implements RemoteProvider {
           onPiece,
         );
       } catch (error) {
-        if (!(error instanceof RemoteEngineError && /infill is not supported/i.test(error.message))) throw error;
+        if (!(error instanceof RemoteEngineError && /infill is not supported/i.test(error.message)))
+          throw error;
         this.infillUnsupported = true;
       }
     }
@@ -117,13 +118,16 @@ export class LlamaServerProvider implements RemoteProvider {
       const timings = event.timings ?? {};
       const reused = timings.cache_n ?? event.tokens_cached ?? null;
       outcome.promptTokens =
-        timings.prompt_n !== undefined ? timings.prompt_n + (timings.cache_n ?? 0) : (event.tokens_evaluated ?? null);
+        timings.prompt_n !== undefined
+          ? timings.prompt_n + (timings.cache_n ?? 0)
+          : (event.tokens_evaluated ?? null);
       outcome.reusedPromptTokens = reused;
       outcome.generatedTokens = timings.predicted_n ?? event.tokens_predicted ?? null;
       outcome.decodeTokensPerSecond = timings.predicted_per_second ?? null;
       outcome.draftedTokens = timings.draft_n ?? 0;
       outcome.acceptedTokens = timings.draft_n_accepted ?? 0;
-      outcome.finish = event.stop_type === "limit" ? "maxTokens" : event.stop_type === "word" ? "stop" : "eog";
+      outcome.finish =
+        event.stop_type === "limit" ? "maxTokens" : event.stop_type === "word" ? "stop" : "eog";
     }
     return outcome;
   }

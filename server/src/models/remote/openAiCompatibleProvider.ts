@@ -85,7 +85,11 @@ export class OpenAiCompatibleProvider implements RemoteProvider {
     try {
       const page = await this.http.openAi().models.list({ signal });
       // vLLM adds `max_model_len` to each model; some servers say `context_length`.
-      const models = page.data as unknown as { id: string; max_model_len?: number; context_length?: number }[];
+      const models = page.data as unknown as {
+        id: string;
+        max_model_len?: number;
+        context_length?: number;
+      }[];
       const wanted = this.http.config.model;
       const entry = wanted ? models.find((model) => model.id === wanted) : models[0];
       if (wanted && !entry) {
@@ -145,7 +149,8 @@ export async function streamChat(
       if (chunk.usage) applyUsage(outcome, chunk.usage as ServerUsage);
       const timings = (chunk as { timings?: { cache_n?: number; predicted_per_second?: number } }).timings;
       if (timings?.cache_n !== undefined) outcome.reusedPromptTokens = timings.cache_n;
-      if (timings?.predicted_per_second !== undefined) outcome.decodeTokensPerSecond = timings.predicted_per_second;
+      if (timings?.predicted_per_second !== undefined)
+        outcome.decodeTokensPerSecond = timings.predicted_per_second;
     }
   } catch (error) {
     throw http.openAiFailure(error, route, signal);

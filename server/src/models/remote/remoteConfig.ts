@@ -25,6 +25,22 @@ export interface RemoteRoleConfig {
   caFile: string | null;
 }
 
+/** What `hearth/status` shows of a remote role. */
+export interface RemoteStatus {
+  endpoint: string;
+  provider: RemoteProviderName;
+  /** The model the server reported, else the configured name. */
+  model: string | null;
+  /** `null` until the server was first contacted. */
+  reachable: boolean | null;
+  /** Round trip of the last successful probe. */
+  latencyMs: number | null;
+  checkedAt: string | null;
+  /** The API route of the last generation (`/infill`, `/v1/completions`, ...). */
+  route: string | null;
+  error?: string;
+}
+
 /** A setting that cannot name a remote engine; the message says what to write instead. */
 export class RemoteEndpointError extends Error {
   override name = "RemoteEndpointError";

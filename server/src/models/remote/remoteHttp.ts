@@ -83,7 +83,11 @@ export class RemoteHttp {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new RemoteEngineError(this.endpoint, "protocol", `${path} answered with something that is not JSON`);
+      throw new RemoteEngineError(
+        this.endpoint,
+        "protocol",
+        `${path} answered with something that is not JSON`,
+      );
     }
   }
 
@@ -91,7 +95,12 @@ export class RemoteHttp {
    * A streamed answer: yields each event's JSON (`data:` lines of server-sent events, or one JSON value per
    * line). An event carrying `error` ends the stream with that error. Aborting `signal` closes the connection.
    */
-  async *stream(path: string, body: unknown, format: StreamFormat, signal: AbortSignal): AsyncGenerator<unknown> {
+  async *stream(
+    path: string,
+    body: unknown,
+    format: StreamFormat,
+    signal: AbortSignal,
+  ): AsyncGenerator<unknown> {
     const response = await this.send("POST", path, body, signal);
     const decoder = new TextDecoder();
     let buffered = "";
@@ -155,7 +164,12 @@ export class RemoteHttp {
     throw this.statusError(response.statusCode, path, text, response.headers.location);
   }
 
-  private statusError(status: number, path: string, body: string, location?: string | string[]): RemoteEngineError {
+  private statusError(
+    status: number,
+    path: string,
+    body: string,
+    location?: string | string[],
+  ): RemoteEngineError {
     if (status >= 300 && status < 400) {
       return new RemoteEngineError(
         this.endpoint,
@@ -207,7 +221,11 @@ export class RemoteHttp {
     }
     const code = errorCode(error);
     if (code === "ECONNREFUSED") {
-      return new RemoteEngineError(this.endpoint, "unreachable", "connection refused: is the server running?");
+      return new RemoteEngineError(
+        this.endpoint,
+        "unreachable",
+        "connection refused: is the server running?",
+      );
     }
     if (code === "ECONNRESET" || code === "EPIPE") {
       return new RemoteEngineError(this.endpoint, "interrupted", "the server reset the connection");
@@ -284,7 +302,8 @@ function errorText(error: unknown): string {
 
 function rootCause(error: unknown): unknown {
   let current = error;
-  for (let depth = 0; depth < 5 && current instanceof Error && current.cause; depth++) current = current.cause;
+  for (let depth = 0; depth < 5 && current instanceof Error && current.cause; depth++)
+    current = current.cause;
   return current;
 }
 

@@ -62,6 +62,9 @@ export interface RemoteProvider {
    * Which of `candidates` (special-token spellings) the server's model has as single tokens, with their ids;
    * `null` where the server cannot tell.
    */
-  specialTokens?(candidates: readonly string[], signal: AbortSignal | undefined): Promise<Map<string, number> | null>;
+  specialTokens?(
+    candidates: readonly string[],
+    signal: AbortSignal | undefined,
+  ): Promise<Map<string, number> | null>;
   dispose(): Promise<void>;
 }

@@ -24,10 +24,15 @@ import type { TaskControl } from "../priorityScheduler";
 import { LlamaServerProvider } from "./llamaServerProvider";
 import { OllamaProvider } from "./ollamaProvider";
 import { OpenAiCompatibleProvider } from "./openAiCompatibleProvider";
-import type { RemoteRoleConfig } from "./remoteConfig";
+import type { RemoteRoleConfig, RemoteStatus } from "./remoteConfig";
 import type { RemoteCredentials } from "./remoteCredentials";
 import { RemoteEngineError, RemoteHttp } from "./remoteHttp";
-import type { RemoteGenerationInput, RemoteGenerationOutcome, RemoteProbe, RemoteProvider } from "./remoteProvider";
+import type {
+  RemoteGenerationInput,
+  RemoteGenerationOutcome,
+  RemoteProbe,
+  RemoteProvider,
+} from "./remoteProvider";
 import { withRetries } from "./remoteRetry";
 
 export interface RemoteRoleOptions {
@@ -39,22 +44,6 @@ export interface RemoteRoleOptions {
   /** Applied to every text before it is sent (the guardrails' secret redaction). */
   redact: (text: string) => string;
   logger: Logger;
-}
-
-/** What `hearth/status` shows of a remote role. */
-export interface RemoteStatus {
-  endpoint: string;
-  provider: RemoteRoleConfig["provider"];
-  /** The model the server reported, else the configured name. */
-  model: string | null;
-  /** `null` until the server was first contacted. */
-  reachable: boolean | null;
-  /** Round trip of the last successful probe. */
-  latencyMs: number | null;
-  checkedAt: string | null;
-  /** The API route of the last generation (`/infill`, `/v1/completions`, ...). */
-  route: string | null;
-  error?: string;
 }
 
 /** After a failed probe, requests fail fast with the same error for this long instead of contacting the server. */
@@ -115,7 +104,8 @@ export class RemoteRole {
   ready(signal?: AbortSignal): Promise<RemoteProbe> {
     if (this.probed) return Promise.resolve(this.probed);
     if (this.probing) return this.probing;
-    if (this.failure && performance.now() - this.failedAt < failedProbeHoldMs) return Promise.reject(this.failure);
+    if (this.failure && performance.now() - this.failedAt < failedProbeHoldMs)
+      return Promise.reject(this.failure);
     return this.probe(signal);
   }
 
@@ -138,10 +128,10 @@ export class RemoteRole {
       },
     );
     this.probing = probing;
-    void probing.then(
-      () => (this.probing = null),
-      () => (this.probing = null),
-    );
+    const settled = () => {
+      this.probing = null;
+    };
+    probing.then(settled, settled);
     return probing;
   }
 
@@ -270,7 +260,8 @@ export class RemoteRole {
         queuedMs: timing.queuedMs,
         timeToFirstTokenMs: (firstPieceAt ?? now) - timing.started,
         decodeTokensPerSecond:
-          outcome?.decodeTokensPerSecond ?? (generated > 1 && decodeSeconds > 0 ? (generated - 1) / decodeSeconds : 0),
+          outcome?.decodeTokensPerSecond ??
+          (generated > 1 && decodeSeconds > 0 ? (generated - 1) / decodeSeconds : 0),
         draftedTokens: drafted,
         acceptedTokens: accepted,
         proposalMs: 0,
@@ -295,7 +286,9 @@ export class RemoteRole {
       };
     }
     if ("messages" in prompt) {
-      return { messages: prompt.messages.map((message) => ({ ...message, content: redact(message.content) })) };
+      return {
+        messages: prompt.messages.map((message) => ({ ...message, content: redact(message.content) })),
+      };
     }
     throw new RemoteEngineError(
       this.config.endpoint,
