@@ -29,7 +29,8 @@ function authorised(exchange: Exchange): boolean {
 test("inline completion runs on the remote engine with the key from the editor, and a new key takes over", async () => {
   engine = await startScriptedServer({
     "GET /v1/models": (exchange) => {
-      if (authorised(exchange)) exchange.json(200, { object: "list", data: [{ id: model, max_model_len: 4096 }] });
+      if (authorised(exchange))
+        exchange.json(200, { object: "list", data: [{ id: model, max_model_len: 4096 }] });
     },
     "POST /v1/completions": async (exchange) => {
       if (!authorised(exchange)) return;

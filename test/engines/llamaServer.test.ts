@@ -240,10 +240,13 @@ describe("llama-server with a FIM middle token and an API key", () => {
     // The tiny model has no middle token (it is SPM); llama-server's --override-kv gives it one, so /infill runs.
     const server = await serve({
       model: "hearth-tiny-code.gguf",
+      // /infill keeps repository context to what fits beside one batch: a batch smaller than the context.
       args: [
         "--override-kv",
         "tokenizer.ggml.fim_mid_token_id=int:5",
         "--spm-infill",
+        "--batch-size",
+        "256",
         "--api-key",
         "team-secret-1",
       ],
