@@ -3,6 +3,7 @@
  * layer, status and settings changes pick it up from this table.
  */
 
+import { chatCapability } from "../chat/capability";
 import { completionCapability } from "../completion/capability";
 import { enginesCapability } from "../engines/capability";
 import { feedbackCapability } from "../feedback/capability";
@@ -19,4 +20,5 @@ export const capabilityModules = [
   searchCapability,
   feedbackCapability,
   completionCapability,
+  chatCapability,
 ] as const;

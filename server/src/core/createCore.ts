@@ -21,6 +21,7 @@ import {
   type EngineOptions,
   ModelEngine,
   type ModelsConfig,
+  type ModelsSettings,
   RemoteCredentials,
   readModelsSettings,
   resolveModelsConfig,
@@ -47,6 +48,8 @@ export interface CoreOptions {
   feedbackDatabase?: string | null;
   /** Search read-only indexes with query vectors from this core's embedding model (their vectors must match). */
   embedQueries?: boolean;
+  /** Model settings laid over the user's (benchmarks' state folders and threads, an eval's candidate model). */
+  models?: ModelsSettings;
   /** Completion never retrieves from the file being completed (evals: its indexed copy holds the answer). */
   excludeOwnFileFromRetrieval?: boolean;
   /** API keys for remote engines by endpoint (the editor's secret storage); `HEARTH_REMOTE_API_KEY` is the fallback. */
@@ -105,7 +108,7 @@ export class HearthCore {
   constructor(private readonly options: CoreOptions) {
     const { logger } = options;
     const warn = (message: string) => logger.warn(message);
-    this.modelsConfig = resolveModelsConfig(readModelsSettings(options.settings, warn));
+    this.modelsConfig = this.resolveModels(options.settings, warn);
     const folders = new WorkspaceFolders(options.roots);
     const indexes = new IndexedWorkspaces(folders);
     const embedQuery = options.embedQueries
@@ -145,11 +148,18 @@ export class HearthCore {
         databasePath: feedbackDatabase,
         config: resolveFeedbackConfig(options.settings, () => {}),
         logger,
+        redact: (text) => guardrails.redactForPrompt(text),
       }),
       guardrails,
       credentials,
       excludeOwnFileFromRetrieval: options.excludeOwnFileFromRetrieval ?? false,
     };
+  }
+
+  private resolveModels(settings: unknown, warn: (message: string) => void): ModelsConfig {
+    const user = readModelsSettings(settings, warn);
+    const overrides = this.options.models ?? {};
+    return resolveModelsConfig({ ...user, ...overrides, models: { ...user.models, ...overrides.models } });
   }
 
   /** The running instance of a capability module (its own API beyond `Capability`), if it is running. */
@@ -176,7 +186,7 @@ export class HearthCore {
     if (this.disposed) return;
     const { logger } = this.options;
     const warn = (message: string) => logger.warn(message);
-    const modelsConfig = resolveModelsConfig(readModelsSettings(settings, warn));
+    const modelsConfig = this.resolveModels(settings, warn);
     const newEngine = !this.services.engine.canReconfigure(modelsConfig);
     const resolved = capabilityModules.map((module) => ({
       module,

@@ -82,6 +82,11 @@ export interface GenerationRequest {
   /** Called with the whole text so far after each token (stop strings held back); answer `stop` to finish early. */
   onText?: (textSoFar: string) => TextHookAnswer;
   /**
+   * A GBNF grammar the answer must follow (llama.cpp's format): tokens it does not allow are never sampled,
+   * and generation ends when it is complete. Speculation is off for such a request.
+   */
+  grammar?: string;
+  /**
    * The parts of a fill-in-the-middle `prompt`, for remote servers that build the FIM prompt themselves
    * (llama-server's `/infill`, Ollama's `suffix`); a local model and OpenAI-compatible servers use `prompt`.
    */
