@@ -6,19 +6,23 @@
  */
 
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { Logger } from "../../server/src/base/logger";
+import { chatCapability } from "../../server/src/chat/capability";
 import { doctorReport } from "../../server/src/cli/commands/models";
 import { completionCapability } from "../../server/src/completion/capability";
 import { createCore } from "../../server/src/core/createCore";
 import {
+  type ChatMessage,
   ModelEngine,
   type ModelsSettings,
   RemoteCredentials,
   RemoteEngineError,
   resolveModelsConfig,
 } from "../../server/src/models";
-import { type LlamaServer, startLlamaServer } from "./llamaServer";
+import { type LlamaServer, nativeModels, startLlamaServer } from "./llamaServer";
 
 const logger = new Logger("error");
 const none = { completion: null, chat: null, embedding: null, draft: null };
@@ -288,6 +292,103 @@ describe("llama-server with a FIM middle token and an API key", () => {
       );
     } finally {
       await remote.dispose();
+    }
+  });
+});
+
+describe("llama-server serving hearth-tiny-chat", () => {
+  // The chat model's golden conversation and answer grammar (native-models/manifest.json, checked in-process
+  // by test/models/chatModel.test.mjs).
+  const golden = (
+    JSON.parse(readFileSync(path.join(nativeModels, "manifest.json"), "utf8")) as {
+      goldenChat: { messages: ChatMessage[]; grammar: string; answer: string; maxTokens: number };
+    }
+  ).goldenChat;
+  let server: LlamaServer;
+  before(async () => {
+    // Character-level tokens: the golden conversation needs more than the helper's default context.
+    server = await serve({ model: "hearth-tiny-chat.gguf", args: ["--ctx-size", "4096"] });
+  });
+
+  function chatEngine(provider: "llama-server" | "openai-compatible", messages: string[]): ModelEngine {
+    const settings: ModelsSettings = {
+      models: { ...none, chat: server.url },
+      remote: { providers: { chat: provider } },
+    };
+    const said = new Logger("info");
+    said.addSink((_level, message) => messages.push(message));
+    return ModelEngine.create(resolveModelsConfig(settings), said);
+  }
+
+  test("llama-server honours the answer grammar: the golden answer, as in-process", async () => {
+    const remote = chatEngine("llama-server", []);
+    try {
+      const answer = await remote.generate({
+        role: "chat",
+        prompt: { messages: golden.messages },
+        maxTokens: golden.maxTokens,
+        grammar: golden.grammar,
+        priority: "user",
+      });
+      assert.equal(answer.text, golden.answer);
+    } finally {
+      await remote.dispose();
+    }
+  });
+
+  test("an OpenAI-compatible server gets no grammar: the answer comes unconstrained, and the log says so once", async () => {
+    const messages: string[] = [];
+    const remote = chatEngine("openai-compatible", messages);
+    try {
+      for (let turn = 0; turn < 2; turn++) {
+        const answer = await remote.generate({
+          role: "chat",
+          prompt: { messages: golden.messages },
+          maxTokens: 24,
+          grammar: golden.grammar,
+          priority: "user",
+        });
+        assert.ok(answer.metrics.generatedTokens > 0);
+        // The tiny model's free answer is not one the grammar allows, so the grammar was not sent.
+        assert.notEqual(answer.text, golden.answer);
+      }
+      const dropped = messages.filter((message) => message.includes("no GBNF grammars"));
+      assert.deepEqual(dropped, [
+        "inference: openai-compatible has no GBNF grammars; chat answers are unconstrained",
+      ]);
+    } finally {
+      await remote.dispose();
+    }
+  });
+
+  test("the chat capability answers through the server (constrained), without local prefix states", async () => {
+    const messages: string[] = [];
+    const said = new Logger("warn");
+    said.addSink((level, message) => messages.push(`${level}: ${message}`));
+    const core = await createCore({
+      roots: [],
+      settings: {
+        models: {
+          completion: "none",
+          chat: server.url,
+          embedding: "none",
+          draft: "none",
+          providers: { chat: "llama-server" },
+        },
+        chat: { constrainAnswers: "always" },
+        index: { enabled: false },
+      },
+      logger: said,
+      feedbackDatabase: null,
+    });
+    try {
+      const turn = await core.capability(chatCapability)!.ask({ question: "Where is the stack defined?" });
+      assert.equal(turn.stopReason, "finished", JSON.stringify(turn.notes));
+      assert.ok(turn.answer.length > 0);
+      assert.equal(turn.model, server.url);
+      assert.deepEqual(messages, []);
+    } finally {
+      await core.dispose();
     }
   });
 });

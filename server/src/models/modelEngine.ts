@@ -616,6 +616,7 @@ export class ModelEngine {
    * this prefix resident (`preparePrefix`) and saved as a state file, so its first turn need not evaluate it.
    */
   async chatPrefixTokens(role: GenerationRole, system: ChatMessage): Promise<number[]> {
+    this.refuseRemote(role, "chat prefix tokens");
     const model = (await this.generationModel(role)).model;
     const render = (content: string) =>
       promptTokens(model, { messages: [system, { role: "user", content }] }, true).tokens;
@@ -653,6 +654,11 @@ export class ModelEngine {
     if (this.entries[role].remote) return estimateRemoteTokens;
     const model = this.modelOf(await this.runtime(role));
     return (text) => model.tokenize(text, false).length;
+  }
+
+  /** Whether a role runs on a remote engine (which keeps its own KV cache, so there are no prefix states). */
+  isRemote(role: ModelRole): boolean {
+    return this.entries[role].config?.remote != null;
   }
 
   /** What identifies a role's model in caches: its catalog id, else its file path; `null` when none is configured. */

@@ -42,6 +42,7 @@ interface LlamaServerProps {
 }
 
 export class LlamaServerProvider implements RemoteProvider {
+  readonly honoursGrammar = true;
   /** Set when the server said its model cannot infill (no FIM middle token): `/completion` from then on. */
   private infillUnsupported = false;
   private slots: number | null = null;
@@ -57,6 +58,7 @@ export class LlamaServerProvider implements RemoteProvider {
       return streamChat(this.http, this.modelName(), input, input.prompt.messages, signal, onPiece, {
         cache_prompt: true,
         ...this.slotField(input.cacheKey),
+        ...(input.grammar ? { grammar: input.grammar } : {}),
       });
     }
     const sampling = {
@@ -69,6 +71,7 @@ export class LlamaServerProvider implements RemoteProvider {
       stream: true,
       cache_prompt: true,
       ...this.slotField(input.cacheKey),
+      ...(input.grammar ? { grammar: input.grammar } : {}),
     };
     const infill = input.prompt.infill;
     if (infill && !this.infillUnsupported) {

@@ -27,6 +27,7 @@ interface OllamaEvent {
 }
 
 export class OllamaProvider implements RemoteProvider {
+  readonly honoursGrammar = false;
   constructor(
     private readonly http: RemoteHttp,
     /** The context Hearth plans prompts for; sent as `num_ctx`. */

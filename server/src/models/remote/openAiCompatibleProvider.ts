@@ -23,6 +23,7 @@ interface ServerUsage {
 }
 
 export class OpenAiCompatibleProvider implements RemoteProvider {
+  readonly honoursGrammar = false;
   private listedModel: string | null = null;
 
   constructor(private readonly http: RemoteHttp) {}

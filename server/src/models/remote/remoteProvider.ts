@@ -17,6 +17,8 @@ export interface RemoteGenerationInput {
   seed?: number;
   /** Requests with the same key should land in the same server-side KV cache (llama-server's slots). */
   cacheKey: string;
+  /** A GBNF grammar the answer must follow; only given to providers whose `honoursGrammar` is true. */
+  grammar?: string;
 }
 
 /** What the server said about a finished generation; counts are `null` where it did not say. */
@@ -46,6 +48,11 @@ export interface RemoteProbe {
 }
 
 export interface RemoteProvider {
+  /**
+   * Whether the server constrains sampling with a GBNF grammar (llama-server's `grammar` field). Others have
+   * no GBNF (Ollama takes only JSON schemas; OpenAI-compatible servers differ), so their answers are free.
+   */
+  readonly honoursGrammar: boolean;
   /**
    * Streams the answer: `onPiece` gets each piece of text as it arrives and is awaited (so lower-priority
    * work can give way between pieces). Aborting `signal` closes the request.

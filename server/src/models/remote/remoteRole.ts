@@ -59,6 +59,7 @@ export class RemoteRole {
   private checkedAt: string | null = null;
   private lastRoute: string | null = null;
   private dimensions: number | null = null;
+  private saidGrammarDropped = false;
 
   private constructor(
     private readonly options: RemoteRoleOptions,
@@ -172,6 +173,7 @@ export class RemoteRole {
       ...(request.topP !== undefined ? { topP: request.topP } : {}),
       ...(request.seed !== undefined ? { seed: request.seed } : {}),
       cacheKey: request.sequenceKey ?? request.role,
+      ...(request.grammar ? this.grammarField(request.grammar) : {}),
     };
     const closing = new AbortController();
     const forward = () => closing.abort();
@@ -270,6 +272,18 @@ export class RemoteRole {
         stopReason,
       },
     };
+  }
+
+  /** The grammar for servers that honour one; elsewhere it is dropped (said once) and the answer is free. */
+  private grammarField(grammar: string): { grammar?: string } {
+    if (this.provider.honoursGrammar) return { grammar };
+    if (!this.saidGrammarDropped) {
+      this.saidGrammarDropped = true;
+      this.options.logger.info(
+        `inference: ${this.config.provider} has no GBNF grammars; ${this.options.role} answers are unconstrained`,
+      );
+    }
+    return {};
   }
 
   private redactedPrompt(prompt: Prompt, infill: InfillParts | undefined): RemoteGenerationInput["prompt"] {
