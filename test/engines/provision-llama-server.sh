@@ -32,7 +32,21 @@ if [ -f "$STAMP" ] && [ -x "$BIN" ]; then
   exit 0
 fi
 
-for tool in cmake g++ git; do command -v "$tool" >/dev/null 2>&1 || die "$tool not found (apt-get install cmake build-essential git)"; done
+# Build tools come from Debian's apt when missing (as test/e2e/provision.sh does): a clean CI machine may lack
+# cmake. Nothing else is installed or fetched.
+missing=()
+for pair in cmake:cmake g++:build-essential git:git; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then as_root=(); elif command -v sudo >/dev/null 2>&1; then as_root=(sudo); else as_root=(false); fi
+  command -v apt-get >/dev/null 2>&1 && [ "${as_root[0]:-}" != false ] ||
+    die "missing build tools; install them: apt-get install ${missing[*]}"
+  log "installing build tools from apt: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${as_root[@]}" apt-get update -q >&2 && "${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 ||
+    die "apt-get install ${missing[*]} failed; install them by hand"
+fi
 mkdir -p "$CACHE_ROOT"
 # Two concurrent runs (CI and a developer) wait for each other instead of building twice.
 exec 9>"$CACHE_ROOT/.llama-server.lock"
