@@ -95,6 +95,16 @@ describe("llama-server serving hearth-tiny-code", () => {
     }
   });
 
+  test("prompt budgets count tokens as the server's tokenizer does (this model: one a character)", async () => {
+    const remote = remoteEngine("completion", server.url);
+    try {
+      const count = await remote.tokenCounter("completion");
+      assert.equal(count("def total_of(items):\n"), 21);
+    } finally {
+      await remote.dispose();
+    }
+  });
+
   test("the FIM vocabulary is read from the server, and a model without a middle token falls back from /infill", async () => {
     const remote = remoteEngine("completion", server.url);
     try {

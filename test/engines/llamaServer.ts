@@ -60,6 +60,8 @@ export async function startLlamaServer(options: LlamaServerOptions): Promise<Lla
       "1",
       "--ctx-size",
       "1024",
+      // One KV pool shared by the slots: with --parallel N this llama.cpp otherwise gives each slot 1/N of it.
+      "--kv-unified",
       "--no-webui",
       ...(options.args ?? []),
     ],

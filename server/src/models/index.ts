@@ -72,4 +72,3 @@ export {
 } from "./remote/remoteConfig";
 export { apiKeyEnvironmentVariable, RemoteCredentials } from "./remote/remoteCredentials";
 export { RemoteEngineError } from "./remote/remoteHttp";
-export { estimateRemoteTokens } from "./remote/remoteRole";

@@ -44,7 +44,7 @@ import { PriorityScheduler } from "./priorityScheduler";
 import { promptTokens } from "./promptTokens";
 import { RemoteCredentials } from "./remote/remoteCredentials";
 import { remoteInfillTokens } from "./remote/remoteInfillTokens";
-import { estimateRemoteTokens, RemoteRole } from "./remote/remoteRole";
+import { RemoteRole } from "./remote/remoteRole";
 
 type RoleRuntime = GenerationModel | EmbeddingModel | LoadedModelFile;
 
@@ -458,7 +458,7 @@ export class ModelEngine {
         modelId: `${remote.config.provider}:${remote.modelName ?? "default"}`,
         dimension: info.dimensions,
         maxTokens: info.maxInputTokens,
-        countTokens: estimateRemoteTokens,
+        countTokens: (text) => remote.countTokens(text),
         embed: (texts, signal, priority = "background") => this.embed(texts, signal, priority),
         embedQueries: (texts, signal) => this.embed(texts, signal, "interactive"),
       };
@@ -496,7 +496,11 @@ export class ModelEngine {
 
   /** Tokens `text` takes in a role's model, for prompt budgets (special-token text counted as plain text). */
   async countTokens(role: ModelRole, text: string): Promise<number> {
-    if (this.entries[role].remote) return estimateRemoteTokens(text);
+    const remote = this.entries[role].remote;
+    if (remote) {
+      await remote.ready();
+      return remote.countTokens(text);
+    }
     return (await this.tokenize(role, text)).length;
   }
 
@@ -651,7 +655,11 @@ export class ModelEngine {
    * keystroke path where awaiting the tokenizer per line would cost more than counting.
    */
   async tokenCounter(role: ModelRole): Promise<(text: string) => number> {
-    if (this.entries[role].remote) return estimateRemoteTokens;
+    const remote = this.entries[role].remote;
+    if (remote) {
+      await remote.ready();
+      return (text) => remote.countTokens(text);
+    }
     const model = this.modelOf(await this.runtime(role));
     return (text) => model.tokenize(text, false).length;
   }

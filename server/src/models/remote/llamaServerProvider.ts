@@ -161,6 +161,16 @@ export class LlamaServerProvider implements RemoteProvider {
     };
   }
 
+  async countTokens(text: string, signal: AbortSignal | undefined): Promise<number> {
+    const answer = await this.http.json<{ tokens?: unknown[] }>(
+      "POST",
+      "/tokenize",
+      { content: text },
+      signal,
+    );
+    return answer.tokens?.length ?? 0;
+  }
+
   async specialTokens(
     candidates: readonly string[],
     signal: AbortSignal | undefined,

@@ -69,6 +69,12 @@ export interface RemoteProvider {
    * Which of `candidates` (special-token spellings) the server's model has as single tokens, with their ids;
    * `null` where the server cannot tell.
    */
+  /**
+   * How many tokens the server's tokenizer makes of `text`, for calibrating Hearth's estimate of a remote
+   * model's tokens (a character-level model takes three times what a code BPE does); absent where the server
+   * cannot tokenize.
+   */
+  countTokens?(text: string, signal: AbortSignal | undefined): Promise<number>;
   specialTokens?(
     candidates: readonly string[],
     signal: AbortSignal | undefined,

@@ -4,7 +4,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { slotFor } from "./llamaServerProvider";
 import { withRetries } from "./remoteRetry";
-import { estimateRemoteTokens, firstStop, withoutPartialStop } from "./remoteRole";
+import {
+  calibratedBytesPerToken,
+  calibrationSample,
+  estimateRemoteTokens,
+  firstStop,
+  withoutPartialStop,
+} from "./remoteRole";
 
 test("the earliest stop string wins", () => {
   assert.equal(firstStop("abc\n\ndef<|endoftext|>", ["<|endoftext|>", "\n\n"]), 3);
@@ -68,8 +74,15 @@ test("a cache key always lands in the same slot, and keys spread over slots", ()
   assert.equal(slots.size, 4);
 });
 
-test("remote token estimates are about three bytes a token", () => {
+test("remote token estimates are about three bytes a token until the server's tokenizer says otherwise", () => {
   assert.equal(estimateRemoteTokens("abcdef"), 2);
   assert.equal(estimateRemoteTokens("é"), 1);
   assert.equal(estimateRemoteTokens(""), 0);
+  assert.equal(estimateRemoteTokens("abcdef", 1), 6);
+  const sampleBytes = Buffer.byteLength(calibrationSample, "utf8");
+  assert.equal(calibratedBytesPerToken(sampleBytes), 1, "a character-level tokenizer");
+  assert.equal(calibratedBytesPerToken(sampleBytes / 3.5), 3.5, "a code BPE");
+  assert.equal(calibratedBytesPerToken(sampleBytes * 2), 1, "at least one byte a token");
+  assert.equal(calibratedBytesPerToken(1), 4, "at most four");
+  assert.equal(calibratedBytesPerToken(0), 3, "no answer: the default");
 });

@@ -60,6 +60,9 @@ export class RemoteRole {
   private lastRoute: string | null = null;
   private dimensions: number | null = null;
   private saidGrammarDropped = false;
+  /** Learnt from the server's tokenizer at the first probe, where it has one. */
+  private bytesPerToken = defaultBytesPerToken;
+  private calibrated = false;
 
   private constructor(
     private readonly options: RemoteRoleOptions,
@@ -114,7 +117,8 @@ export class RemoteRole {
   probe(signal?: AbortSignal): Promise<RemoteProbe> {
     const started = performance.now();
     const probing = this.provider.probe(signal).then(
-      (probe) => {
+      async (probe) => {
+        await this.calibrate(signal);
         this.probed = probe;
         this.failure = null;
         this.failedAt = 0;
@@ -134,6 +138,25 @@ export class RemoteRole {
     };
     probing.then(settled, settled);
     return probing;
+  }
+
+  /** Tokens a text takes in the server's model, estimated from its bytes (calibrated where the server can tell). */
+  countTokens(text: string): number {
+    return estimateRemoteTokens(text, this.bytesPerToken);
+  }
+
+  private async calibrate(signal: AbortSignal | undefined): Promise<void> {
+    if (this.calibrated || !this.provider.countTokens) return;
+    try {
+      this.bytesPerToken = calibratedBytesPerToken(
+        await this.provider.countTokens(calibrationSample, signal),
+      );
+      this.calibrated = true;
+    } catch (error) {
+      this.options.logger.debug(
+        `inference: token estimate not calibrated (${messageOf(error)}): 3 bytes a token`,
+      );
+    }
   }
 
   private noteSuccess(): void {
@@ -387,6 +410,28 @@ export function withoutPartialStop(text: string, stops: readonly string[]): stri
  * Tokens of a text for a model Hearth cannot tokenize locally: about three bytes of UTF-8 per token, which
  * is what code tokenizers (BPE with byte fallback) average; used for prompt and chunk budgets only.
  */
-export function estimateRemoteTokens(text: string): number {
-  return Math.ceil(Buffer.byteLength(text, "utf8") / 3);
+export function estimateRemoteTokens(text: string, bytesPerToken = defaultBytesPerToken): number {
+  return Math.ceil(Buffer.byteLength(text, "utf8") / bytesPerToken);
+}
+
+const defaultBytesPerToken = 3;
+
+/** Code the server tokenizes once to calibrate `estimateRemoteTokens` (ordinary code: names, operators, indents). */
+export const calibrationSample = `export function totalOf(items: readonly { price: number; count: number }[]): number {
+  let total = 0;
+  for (const item of items) {
+    if (item.count <= 0) continue; // returns are booked elsewhere
+    total += item.price * item.count;
+  }
+  return Math.round(total * 100) / 100;
+}
+`;
+
+/**
+ * Bytes per token of the server's tokenizer on the calibration sample, kept within 1 to 4 (a character-level
+ * model to a large code BPE), so budgets neither overflow the server's context nor waste it.
+ */
+export function calibratedBytesPerToken(sampleTokens: number): number {
+  if (!(sampleTokens > 0)) return defaultBytesPerToken;
+  return Math.min(4, Math.max(1, Buffer.byteLength(calibrationSample, "utf8") / sampleTokens));
 }
