@@ -17,7 +17,11 @@ after(async () => {
 });
 
 test("the engines benchmark measures the same workload on the server and in-process", async () => {
-  server = await startLlamaServer({ model: "hearth-tiny-code.gguf", args: ["--parallel", "2"] });
+  // Two slots of 1024 tokens each, one per simulated user.
+  server = await startLlamaServer({
+    model: "hearth-tiny-code.gguf",
+    args: ["--parallel", "2", "--ctx-size", "2048"],
+  });
   const file = { path: "enginesBench.ts", text: readFileSync("server/src/bench/enginesBench.ts", "utf8") };
   const result = await runEnginesBench({
     endpoint: server.url,

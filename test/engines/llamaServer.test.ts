@@ -60,7 +60,7 @@ after(async () => {
 describe("llama-server serving hearth-tiny-code", () => {
   let server: LlamaServer;
   before(async () => {
-    server = await serve({ model: "hearth-tiny-code.gguf", args: ["--parallel", "2"] });
+    server = await serve({ model: "hearth-tiny-code.gguf", args: ["--parallel", "2", "--ctx-size", "2048"] });
   });
 
   test("a FIM prompt answers as the in-process model does, and the second time from the server's KV cache", async () => {

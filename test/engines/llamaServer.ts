@@ -35,7 +35,10 @@ export interface LlamaServer {
 }
 
 export interface LlamaServerOptions {
-  /** A file in native-models/. */
+  /**
+   * A file in native-models/. With `--parallel N` this llama.cpp splits `--ctx-size` (1024 unless given) into N
+   * slots of its own; a shared pool (`--kv-unified`) would let concurrent users overflow it instead.
+   */
   model: string;
   args?: string[];
   /** Default: a free port. */
@@ -60,8 +63,6 @@ export async function startLlamaServer(options: LlamaServerOptions): Promise<Lla
       "1",
       "--ctx-size",
       "1024",
-      // One KV pool shared by the slots: with --parallel N this llama.cpp otherwise gives each slot 1/N of it.
-      "--kv-unified",
       "--no-webui",
       ...(options.args ?? []),
     ],
