@@ -17,6 +17,7 @@ import {
 import { type HearthStatus, statusRequest } from "../../server/src/protocol";
 import { activateChat } from "./chat/activateChat";
 import { activateCompletionPrefetch } from "./completionPrefetch";
+import { activateRemoteApiKeys, type RemoteApiKeys } from "./engines/remoteApiKeys";
 import { activateFeedback, type FeedbackFeature } from "./feedback/activateFeedback";
 import { activateCudaSupport } from "./gpu/cudaSupport";
 import { CrashPolicy, restartWindowMs } from "./lsp/crashPolicy";
@@ -41,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
   activateCompletionPrefetch(context, () => client);
   activateChat(context, () => client, feedback.record, output);
   activateCudaSupport(context, output);
+  const remoteApiKeys = activateRemoteApiKeys(context, () => client, output);
 
   const crashPolicy = new CrashPolicy();
   const errorHandler: ErrorHandler = {
@@ -91,7 +93,8 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
       throw error;
     }
     output.info(`Starting the server with Node ${runtime.version} at ${runtime.path} (${runtime.source}).`);
-    client = createClient(context, runtime, output, errorHandler, feedback.middleware);
+    await remoteApiKeys.load();
+    client = createClient(context, runtime, output, errorHandler, feedback.middleware, remoteApiKeys);
     client.onDidChangeState((change) => {
       if (change.newState === State.Running) void refreshStatusBar();
       if (change.newState === State.Starting) statusBar.show("starting");
@@ -135,6 +138,7 @@ function createClient(
   output: vscode.LogOutputChannel,
   errorHandler: ErrorHandler,
   middleware: Middleware,
+  remoteApiKeys: RemoteApiKeys,
 ): LanguageClient {
   const server = {
     module: context.asAbsolutePath("out/cli/hearth.mjs"),
@@ -147,7 +151,11 @@ function createClient(
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
     // The index lives in VS Code's storage for this workspace, never inside the repository.
-    initializationOptions: { storagePath: (context.storageUri ?? context.globalStorageUri).fsPath },
+    // A function, so a restarted server gets the keys set since; keys travel in memory, never in settings.
+    initializationOptions: () => ({
+      storagePath: (context.storageUri ?? context.globalStorageUri).fsPath,
+      remoteApiKeys: remoteApiKeys.initializationKeys(),
+    }),
     outputChannel: output,
     errorHandler,
     middleware,

@@ -11,13 +11,22 @@ import { defaultDebounceConfig, defaultMaxTokens } from "./pipeline";
 
 export interface CompletionSettings {
   completer: CompleterConfig;
-  /** The completion and draft model settings as written (catalog id, path, `null` for none). */
-  models: { completion: string | null | undefined; draft: string | null | undefined };
+  /**
+   * The completion and draft model settings as written (catalog id, path, address, `null` for none), and how a
+   * remote completion model is reached (another provider or model may have another FIM family).
+   */
+  models: {
+    completion: string | null | undefined;
+    draft: string | null | undefined;
+    remote: { provider?: string; model?: string; fimTemplate?: string };
+  };
 }
 
 export function resolveCompletionSettings(raw: unknown, warn: WarnSetting): CompletionSettings {
   const section = SettingsSection.of(raw, "completion", warn);
-  const models = readModelsSettings(raw, () => {}).models ?? {};
+  const modelsSettings = readModelsSettings(raw, () => {});
+  const models = modelsSettings.models ?? {};
+  const remote = modelsSettings.remote ?? {};
   return {
     completer: {
       enabled: section.boolean("enabled", true),
@@ -35,6 +44,14 @@ export function resolveCompletionSettings(raw: unknown, warn: WarnSetting): Comp
         multiline: section.positiveInteger("maxTokensMultiline", defaultMaxTokens.multiline),
       },
     },
-    models: { completion: models.completion, draft: models.draft },
+    models: {
+      completion: models.completion,
+      draft: models.draft,
+      remote: {
+        ...(remote.providers?.completion ? { provider: remote.providers.completion } : {}),
+        ...(remote.models?.completion ? { model: remote.models.completion } : {}),
+        ...(remote.fimTemplate ? { fimTemplate: remote.fimTemplate } : {}),
+      },
+    },
   };
 }

@@ -409,6 +409,12 @@ export class InlineCompleter {
         {
           role: "completion",
           prompt: plan.prompt.text,
+          // For remote servers that build the FIM prompt themselves (llama-server's /infill, Ollama's suffix).
+          infill: {
+            prefix: plan.context.prefix,
+            suffix: plan.context.suffix,
+            extra: plan.context.snippets.map((snippet) => ({ filename: snippet.path, text: snippet.text })),
+          },
           stop: plan.prompt.stop,
           maxTokens: plan.maxTokens,
           temperature: 0,

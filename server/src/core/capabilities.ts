@@ -5,6 +5,7 @@
 
 import { chatCapability } from "../chat/capability";
 import { completionCapability } from "../completion/capability";
+import { enginesCapability } from "../engines/capability";
 import { feedbackCapability } from "../feedback/capability";
 import { guardrailsCapability } from "../guardrails/capability";
 import { healthCapability } from "../health/capability";
@@ -13,6 +14,7 @@ import { searchCapability } from "../retrieval/capability";
 
 export const capabilityModules = [
   healthCapability,
+  enginesCapability,
   guardrailsCapability,
   indexingCapability,
   searchCapability,

@@ -86,6 +86,20 @@ export interface GenerationRequest {
    * and generation ends when it is complete. Speculation is off for such a request.
    */
   grammar?: string;
+  /**
+   * The parts of a fill-in-the-middle `prompt`, for remote servers that build the FIM prompt themselves
+   * (llama-server's `/infill`, Ollama's `suffix`); a local model and OpenAI-compatible servers use `prompt`.
+   */
+  infill?: InfillParts;
+}
+
+/** The parts of a fill-in-the-middle request, for servers that build the FIM prompt from them. */
+export interface InfillParts {
+  /** The document before the cursor, ending with the cursor line's own prefix. */
+  prefix: string;
+  suffix: string;
+  /** Repository context (retrieved snippets), least relevant first. */
+  extra: readonly { filename: string; text: string }[];
 }
 
 export interface GenerationResult {

@@ -8,6 +8,7 @@
 export * from "./chat";
 export * from "./completion";
 export * from "./descriptors";
+export * from "./engines";
 export * from "./feedback";
 export * from "./search";
 export * from "./status";
