@@ -81,12 +81,19 @@ export interface GenerationRequest {
   addBos?: boolean;
   /** Called with the whole text so far after each token (stop strings held back); answer `stop` to finish early. */
   onText?: (textSoFar: string) => TextHookAnswer;
+  /**
+   * Also return the probability the model gave each generated token (the show/abstain gate's features).
+   * Off by default: llama.cpp then skips the softmax over the vocabulary.
+   */
+  tokenProbabilities?: boolean;
 }
 
 export interface GenerationResult {
   text: string;
   tokens: number[];
   metrics: GenerationMetrics;
+  /** With `tokenProbabilities`: the probability of each of `tokens`, in order (0 to 1). */
+  tokenProbabilities?: number[];
 }
 
 /**
