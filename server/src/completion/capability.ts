@@ -32,6 +32,7 @@ import {
   InlineCompleter,
   type SuggestionGuard,
 } from "./inlineCompleter";
+import type { LearnedShowGate } from "./learnedShowGate";
 import type { CompletionPlan } from "./pipeline";
 
 export interface CompletionServices {
@@ -42,6 +43,7 @@ export interface CompletionServices {
   search: WorkspaceSearch;
   feedback: FeedbackService;
   guardrails: GuardrailsPolicy;
+  showGate: LearnedShowGate;
   excludeOwnFileFromRetrieval: boolean;
 }
 
@@ -84,10 +86,14 @@ export const completionCapability: CapabilityModule<
       {
         gate: services.feedback,
         guard: suggestionGuard(services.guardrails, createParserBackend({ logger })),
+        ...(settings.learnedGate ? { showGate: services.showGate } : {}),
       },
     );
     let preloaded = false;
-    const stopListening = services.feedback.onOutcome((accepted) => completer.recordOutcome(accepted));
+    const stopListening = services.feedback.onOutcome((accepted) => {
+      completer.recordOutcome(accepted);
+      services.showGate.recordOutcome(accepted);
+    });
 
     /** The request for a cursor in an open document; `undefined` when the document is not open. */
     const requestAt = (

@@ -11,6 +11,7 @@
 
 import type { Logger } from "../base/logger";
 import type { Capability, CapabilityModule, ClientPort, OpenDocuments } from "../capability/capability";
+import { LearnedShowGate } from "../completion/learnedShowGate";
 import { FeedbackService, feedbackDatabasePath, resolveFeedbackConfig } from "../feedback";
 import { GuardrailsPolicy } from "../guardrails";
 import { baseStatus } from "../health/serverStatus";
@@ -57,7 +58,11 @@ export interface CoreServices {
   search: WorkspaceSearch;
   feedback: FeedbackService;
   guardrails: GuardrailsPolicy;
+  /** The learned show/abstain gate: the evals capability sets its model, completion consults it. */
+  showGate: LearnedShowGate;
   excludeOwnFileFromRetrieval: boolean;
+  /** Builds another core (evals: one per workspace state or candidate model, never the user's settings). */
+  createCore: (options: CoreOptions) => Promise<HearthCore>;
 }
 
 type AnyModule = (typeof capabilityModules)[number];
@@ -124,7 +129,9 @@ export class HearthCore {
         logger,
       }),
       guardrails: new GuardrailsPolicy(),
+      showGate: new LearnedShowGate(),
       excludeOwnFileFromRetrieval: options.excludeOwnFileFromRetrieval ?? false,
+      createCore,
     };
   }
 

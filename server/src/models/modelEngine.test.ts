@@ -386,7 +386,9 @@ test("token probabilities on request: one per generated token, the same in every
   );
   for (const speculation of ["draft", "inputLookup"]) {
     const other = bySpeculation.get(speculation)!;
-    none.forEach((probability, index) => assert.ok(Math.abs(probability - other[index]!) < 1e-3));
+    for (const [index, probability] of none.entries()) {
+      assert.ok(Math.abs(probability - other[index]!) < 1e-3);
+    }
   }
 });
 
