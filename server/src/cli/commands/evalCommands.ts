@@ -3,6 +3,7 @@
 import * as path from "node:path";
 import type { Command } from "commander";
 import { hearthCacheFolder } from "../../base/cacheFolder";
+import { createCore } from "../../core/createCore";
 import { runCompletionEval } from "../../eval/completionEval";
 import { EvalCorpusError, findPythonStandardLibrary, runRetrievalEval } from "../../eval/retrievalEval";
 import { defaultIndexPath } from "../../index/indexLocation";
@@ -105,6 +106,7 @@ export function registerEvalCommand(program: Command): Command {
             root,
             databasePath: options.db ?? defaultIndexPath(root, path.join(hearthCacheFolder(), "eval")),
             settings,
+            createCore,
             embedder,
             maxFiles: options.files,
             seed: options.seed,
