@@ -1,8 +1,8 @@
 /**
  * A workspace's git history as the time-travel eval reads it: the recent commits that can be replayed (their
  * parent is present, so a shallow clone's grafted tip is not), the lines each one added, and the files as they
- * were at any commit. Read-only: git is asked with `log`, `diff`, `show`, `rev-parse` and `cat-file` only, so
- * neither the working tree, the index nor any ref changes. A workspace inside a larger repository sees only
+ * were at any commit. Read-only: git is asked with `log`, `diff`, `show`, `rev-parse`, `cat-file` and a status
+ * without optional locks, so neither the working tree, the index nor any ref changes. A workspace inside a larger repository sees only
  * its own folder, with paths relative to it.
  */
 
@@ -66,7 +66,17 @@ export class GitRepository {
 
   /** Whether the working tree differs from HEAD (reported with a run, since runs name the commit). */
   dirty(): boolean {
-    return git(this.root, ["status", "--porcelain", "--untracked-files=no", "--", "."]).trim() !== "";
+    // --no-optional-locks: a plain status may rewrite .git/index to refresh its stat cache.
+    return (
+      git(this.root, [
+        "--no-optional-locks",
+        "status",
+        "--porcelain",
+        "--untracked-files=no",
+        "--",
+        ".",
+      ]).trim() !== ""
+    );
   }
 
   /**

@@ -362,6 +362,8 @@ export function completionFigures(outcomes: readonly CompletionOutcome[]): Recor
     wholeSuggestionMatches: suggested.filter((outcome) => outcome.wholeMatch).length,
     acceptedChars,
     acceptedCharsPerSuggestion: suggested.length ? round(acceptedChars / suggested.length, 2) : null,
+    acceptedCharsPerCase: average((outcome) => outcome.acceptedChars),
+    meanMs: average((outcome) => outcome.ms),
     p50Ms: percentile(
       outcomes.map((outcome) => outcome.ms),
       0.5,

@@ -7,6 +7,7 @@
 
 export * from "./completion";
 export * from "./descriptors";
+export * from "./evals";
 export * from "./feedback";
 export * from "./search";
 export * from "./status";

@@ -6,11 +6,13 @@ import { hearthCacheFolder } from "../../base/cacheFolder";
 import { createCore } from "../../core/createCore";
 import { runCompletionEval } from "../../eval/completionEval";
 import { EvalCorpusError, findPythonStandardLibrary, runRetrievalEval } from "../../eval/retrievalEval";
+import { completionFigures, runTimeTravelEval } from "../../eval/timeTravelEval";
 import { defaultIndexPath } from "../../index/indexLocation";
 import { createCliEngine, embeddingSettings, optionalEmbedder, stderrLogger } from "../cliEngine";
 import { createProgressReporter } from "../progressReporter";
 import { printResult } from "./bench";
 import { registerEvalGuardrailsCommand } from "./evalGuardrails";
+import { registerEvalSuiteCommands } from "./evalSuiteCommands";
 
 export function registerEvalCommand(program: Command): Command {
   const evaluate = program.command("eval").description("run a quality eval and print its figures");
@@ -81,9 +83,18 @@ export function registerEvalCommand(program: Command): Command {
   evaluate
     .command("completion")
     .description(
-      "mask spans of real files, complete them, and score exact match, edit similarity and parse validity",
+      "mask spans of real files (or, with --time-travel, the lines recent commits added), complete them, and score exact match, edit similarity and parse validity",
     )
     .argument("<dir>", "a codebase the models never saw")
+    .option("--time-travel", "replay the lines the most recent commits added, each from its parent's state")
+    .option("--since <date|commit>", "time travel: only commits after this")
+    .option(
+      "--commits <n>",
+      "time travel: how many commits that add code",
+      (value) => Number.parseInt(value, 10),
+      20,
+    )
+    .option("--cases", "time travel: include each case's outcome in the JSON")
     .option("--files <n>", "files to sample", (value) => Number.parseInt(value, 10), 30)
     .option("--seed <n>", "sampling seed", (value) => Number.parseInt(value, 10), 1)
     .option("--model <model>", "completion model: catalog id or .gguf path (default: Hearth's tiny model)")
@@ -92,11 +103,65 @@ export function registerEvalCommand(program: Command): Command {
     .action(
       async (
         dir: string,
-        options: { files: number; seed: number; model?: string; db?: string; json?: boolean },
+        options: {
+          files: number;
+          seed: number;
+          model?: string;
+          db?: string;
+          json?: boolean;
+          timeTravel?: boolean;
+          since?: string;
+          commits: number;
+          cases?: boolean;
+        },
       ) => {
         const root = path.resolve(dir);
         const logger = stderrLogger();
         const settings = { models: options.model ? { completion: options.model } : {} };
+        if (options.timeTravel) {
+          if (!Number.isInteger(options.commits) || options.commits <= 0) {
+            process.stderr.write("hearth eval completion: --commits must be a positive whole number\n");
+            process.exitCode = 2;
+            return;
+          }
+          const progress = createProgressReporter();
+          try {
+            const { outcomes, ...result } = await runTimeTravelEval({
+              root,
+              settings,
+              createCore,
+              logger,
+              since: options.since,
+              commits: options.commits,
+              fallbackFiles: options.files,
+              seed: options.seed,
+              onProgress: (done, total, label) => progress.update(done, total, label),
+            });
+            progress.stop();
+            if (result.fallbackReason) {
+              process.stderr.write(
+                `hearth eval completion: no time travel here (${result.fallbackReason}); masked spans instead\n`,
+              );
+            }
+            const byKind = Object.fromEntries(
+              [...new Set(outcomes.map((outcome) => outcome.kind))].map((kind) => [
+                kind,
+                completionFigures(outcomes.filter((outcome) => outcome.kind === kind)),
+              ]),
+            );
+            const report = { root, ...result, byKind, ...(options.cases ? { outcomes } : {}) };
+            if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+            else {
+              process.stdout.write(
+                `${result.mode}${result.fallbackReason ? ` (${result.fallbackReason})` : ""}: ${result.cases} cases from ${result.commits.length} commits\n`,
+              );
+              printResult(result.figures, false);
+            }
+          } finally {
+            progress.stop();
+          }
+          return;
+        }
         // The index is built here with the default embedding model; the core embeds queries with the same one.
         const engine = createCliEngine({}, logger);
         const embedder = await optionalEmbedder(engine, logger, "cross-file context without vectors");
@@ -123,5 +188,6 @@ export function registerEvalCommand(program: Command): Command {
       },
     );
   registerEvalGuardrailsCommand(evaluate);
+  registerEvalSuiteCommands(evaluate);
   return evaluate;
 }
