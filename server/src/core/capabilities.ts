@@ -4,6 +4,7 @@
  */
 
 import { completionCapability } from "../completion/capability";
+import { evalsCapability } from "../eval/capability";
 import { feedbackCapability } from "../feedback/capability";
 import { guardrailsCapability } from "../guardrails/capability";
 import { healthCapability } from "../health/capability";
@@ -17,4 +18,5 @@ export const capabilityModules = [
   searchCapability,
   feedbackCapability,
   completionCapability,
+  evalsCapability,
 ] as const;
