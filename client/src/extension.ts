@@ -16,6 +16,7 @@ import {
 } from "vscode-languageclient/node";
 import { type HearthStatus, statusRequest } from "../../server/src/protocol";
 import { activateCompletionPrefetch } from "./completionPrefetch";
+import { activateEvals } from "./evals/activateEvals";
 import { activateFeedback, type FeedbackFeature } from "./feedback/activateFeedback";
 import { activateCudaSupport } from "./gpu/cudaSupport";
 import { CrashPolicy, restartWindowMs } from "./lsp/crashPolicy";
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
   feedback = activateFeedback(context, () => client, output);
   activateCompletionPrefetch(context, () => client);
   activateCudaSupport(context, output);
+  activateEvals(context, () => client, output);
 
   const crashPolicy = new CrashPolicy();
   const errorHandler: ErrorHandler = {
