@@ -19,6 +19,9 @@
 //   Hearth and its version. Screenshots, browser console logs, code-server's output and VS Code's logs go to
 //   test-output/e2e/.
 // Phase C (test/e2e/completionPhase.mjs): ghost text from the bundled model, typed in a real Python file.
+// Phase E (evals, test/e2e/evalsPhase.mjs): "Hearth: Run Evals" on a small git repository made by the test,
+//   the report webview's screenshot, and its figures checked against `hearth eval all --json` on the same
+//   repository and settings.
 // Phase S (test/e2e/firstRunPhase.mjs): `npm start`'s script with this VSIX: the URL it prints shows the
 //   sample workspace, ghost text appears there, and Ctrl-C stops it.
 // Phase F (feedback, test/e2e/feedbackPhase.mjs): real keystrokes on real ghost text (Tab, Ctrl+Right,
@@ -30,7 +33,7 @@
 //   HEARTH_CACHE                    provisioning cache (default ~/.cache/hearth), as in provision.sh
 //   HEARTH_E2E_TIMEOUT_MS           total timeout, everything included (default 600000)
 //   HEARTH_E2E_READY_TIMEOUT_MS     how long suite.ts waits for the extension's `ready` (default 60000)
-//   HEARTH_E2E_PHASES               any of "A", "B", "C", "F", "S", comma-separated (default all)
+//   HEARTH_E2E_PHASES               any of "A", "B", "C", "F", "E", "S", comma-separated (default all)
 //   HEARTH_E2E_VSIX                 the VSIX to install (default dist/hearth-<this machine's target>-<version>.vsix)
 //   HEARTH_E2E_EXTENSION_DIR        test this unpacked extension folder instead of a VSIX (debugging only)
 //   HEARTH_E2E_OUTPUT               output folder (default <repo>/test-output/e2e)
@@ -65,6 +68,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hostTarget } from "../../client/packaging/targets.mjs";
 import { completionPhase } from "./completionPhase.mjs";
+import { evalsPhase } from "./evalsPhase.mjs";
 import { feedbackPhase } from "./feedbackPhase.mjs";
 import { firstRunPhase } from "./firstRunPhase.mjs";
 
@@ -85,7 +89,7 @@ let extDir = env.HEARTH_E2E_EXTENSION_DIR ? resolve(env.HEARTH_E2E_EXTENSION_DIR
 const outDir = resolve(env.HEARTH_E2E_OUTPUT || join(repoRoot, "test-output", "e2e"));
 const chromiumPath = env.HEARTH_E2E_CHROMIUM || "/usr/bin/chromium";
 const totalTimeoutMs = Number(env.HEARTH_E2E_TIMEOUT_MS) || 600_000;
-const phases = (env.HEARTH_E2E_PHASES || "A,B,C,F,S")
+const phases = (env.HEARTH_E2E_PHASES || "A,B,C,F,E,S")
   .toUpperCase()
   .split(/[,\s]+/)
   .filter(Boolean);
@@ -595,6 +599,7 @@ async function main() {
     if (phases.includes("B")) await phaseB(ctx);
     if (phases.includes("C")) await completionPhase({ ...ctx, browser, outDir, record, log });
     if (phases.includes("F")) await feedbackPhase({ ...ctx, browser, extDir, outDir, record, log });
+    if (phases.includes("E")) await evalsPhase({ ...ctx, browser, extDir, outDir, record, log });
     if (phases.includes("S") && !env.HEARTH_E2E_EXTENSION_DIR) {
       await firstRunPhase({ browser, vsixPath, outDir, record, log });
     }

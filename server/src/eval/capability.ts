@@ -8,6 +8,7 @@
  * trains and applies a new one.
  */
 
+import { existsSync } from "node:fs";
 import { messageOf } from "../base/errors";
 import type { Logger } from "../base/logger";
 import { type CapabilityModule, type ClientPort, onRequest } from "../capability/capability";
@@ -100,7 +101,8 @@ export const evalsCapability: CapabilityModule<EvalsServices, EvalsSettings> = {
         if (current?.sha256 && trainedFor?.sha256 === current.sha256) services.showGate.setModel(gate.model);
         else services.showGate.setModel(null);
       });
-    if (databasePath) {
+    // Only a workspace that has run evals has a gate; opening the store would create the file.
+    if (databasePath && existsSync(databasePath)) {
       loadGate().catch((error) =>
         logger.warn(`evals: the learned gate was not loaded (${messageOf(error)})`),
       );
