@@ -101,8 +101,8 @@ export function renderEvalsReportHtml(page: EvalsReportPage): string {
   <button id="export">Export JSON</button>
 </div>
 ${header}
-${figureRows}
 <div class="charts">${chartSections}</div>
+${figureRows}
 <h2>History</h2>
 <table class="history"><thead><tr><th>run</th><th>started</th><th>label</th><th>commit</th><th>status</th><th>exact</th><th>similarity</th><th>identifiers</th><th>recall@10</th></tr></thead><tbody>${
     history || `<tr><td colspan="9">no runs</td></tr>`
