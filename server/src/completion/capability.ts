@@ -120,7 +120,12 @@ export const completionCapability: CapabilityModule<
         const request = requestAt(query.uri, query.position, query.trigger);
         if (!request) return null;
         const answer = await completer.complete(request, signal);
-        return answer && toInlineAnswer(answer);
+        if (!answer) return null;
+        // With the gate on, its features travel with the suggestion so feedback can label them.
+        return toInlineAnswer(
+          answer,
+          answer.tokenProbabilities ? services.showGate.features(request, answer) : undefined,
+        );
       },
       notifications: [
         onNotification(prefetchCompletionNotification, (params) => {
@@ -182,7 +187,10 @@ function suggestionGuard(policy: GuardrailsPolicy, backend: ParserBackend): Sugg
   };
 }
 
-function toInlineAnswer(answer: CompletionAnswer): InlineCompletionAnswer {
+function toInlineAnswer(
+  answer: CompletionAnswer,
+  gateFeatures: number[] | undefined,
+): InlineCompletionAnswer {
   const ref: InlineSuggestionRef = {
     id: answer.id,
     source: answer.source,
@@ -193,6 +201,9 @@ function toInlineAnswer(answer: CompletionAnswer): InlineCompletionAnswer {
     serverLatencyMs: Math.round(answer.latencyMs),
     ...(answer.metrics
       ? { promptTokens: answer.metrics.promptTokens, reusedPromptTokens: answer.metrics.reusedPromptTokens }
+      : {}),
+    ...(gateFeatures
+      ? { gateFeatures: gateFeatures.map((value) => Math.round(value * 10_000) / 10_000) }
       : {}),
   };
   return { text: answer.text, ref };

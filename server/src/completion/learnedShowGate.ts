@@ -61,13 +61,15 @@ export class LearnedShowGate {
     this.acceptRate.record(accepted);
   }
 
+  /** The features of an answer as the gate sees them now (also recorded with feedback, to learn from). */
+  features(request: GateSubject["request"], answer: GateSubject["answer"]): number[] {
+    return gateFeatures(gateInputOf({ request, answer }, this.acceptRate.value));
+  }
+
   show(request: GateSubject["request"], answer: GateSubject["answer"]): boolean {
     if (!this.model || !answer.tokenProbabilities) return true;
     this.counts.judged++;
-    const shown = gateShows(
-      this.model,
-      gateFeatures(gateInputOf({ request, answer }, this.acceptRate.value)),
-    );
+    const shown = gateShows(this.model, this.features(request, answer));
     if (!shown) this.counts.held++;
     return shown;
   }

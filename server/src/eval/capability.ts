@@ -14,6 +14,7 @@ import type { Logger } from "../base/logger";
 import { type CapabilityModule, type ClientPort, onRequest } from "../capability/capability";
 import type { LearnedShowGate } from "../completion/learnedShowGate";
 import { isShowGateModel } from "../completion/pipeline";
+import { feedbackDatabasePath } from "../feedback";
 import type { WorkspaceFolders } from "../index/workspaceFolders";
 import {
   compareEvalRunsRequest,
@@ -138,6 +139,7 @@ export const evalsCapability: CapabilityModule<EvalsServices, EvalsSettings> = {
               ...(label ? { label } : {}),
               options,
               storeGate: phase === "baseline",
+              feedbackDatabase: feedbackDatabasePath(services.storageFolder, root),
               signal: cancel,
               onProgress: (fraction, message) => report(phase, fraction, message),
             });

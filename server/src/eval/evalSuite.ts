@@ -5,12 +5,14 @@
  * chat and review evals join it when those capabilities land.
  */
 
+import { messageOf } from "../base/errors";
 import type { Logger } from "../base/logger";
 import { round } from "../base/numbers";
-import type { ShowGateModel } from "../completion/pipeline";
+import type { GateExample, ShowGateModel } from "../completion/pipeline";
 import { resolveGuardrailsConfig } from "../guardrails";
 import { runGuardrailsEval } from "../guardrails/guardrailsEval";
 import type { EvalCoreFactory } from "./evalCore";
+import { feedbackGateExamples } from "./feedbackGateExamples";
 import { evaluateGate, type GateReport } from "./gateEval";
 import { type CompletionOutcome, runTimeTravelEval } from "./timeTravelEval";
 import { type RetrievalOutcome, runWorkspaceRetrievalEval } from "./workspaceRetrievalEval";
@@ -36,6 +38,8 @@ export interface SuiteContext {
   progress(done: number, total: number, label: string): void;
   /** What the evals before this one in the run reported (the gate trains on the completion eval's cases). */
   earlier: Readonly<Record<string, EvalOutput>>;
+  /** The user's feedback database, whose labelled suggestions also train the gate. */
+  feedbackDatabase?: string | undefined;
   /** Keeps a trained show/abstain gate for the workspace; absent when the run must not (a candidate model). */
   saveGate?: (model: ShowGateModel, report: GateReport) => void;
 }
@@ -167,14 +171,18 @@ const gateEval: SuiteEval = {
     const completion = context.earlier.completion;
     if (!completion) return { figures: {}, cases: [], notes: ["needs the completion eval in the same run"] };
     const outcomes = completion.cases.map((item) => item.outcome as CompletionOutcome);
-    const { report, model } = evaluateGate(outcomes);
+    const notes: string[] = [];
+    let fromFeedback: GateExample[] = [];
+    try {
+      fromFeedback = context.saveGate ? feedbackGateExamples(context.feedbackDatabase) : [];
+    } catch (error) {
+      notes.push(`the feedback database was not read (${messageOf(error)})`);
+    }
+    const { report, model } = evaluateGate(outcomes, fromFeedback);
     if (model) context.saveGate?.(model, report);
     context.progress(1, 1, "gate");
-    return {
-      figures: { ...report },
-      cases: [],
-      notes: model && context.saveGate ? ["gate stored for this workspace (trained on every commit)"] : [],
-    };
+    if (model && context.saveGate) notes.push("gate stored for this workspace (trained on every commit)");
+    return { figures: { ...report }, cases: [], notes };
   },
   caseMetrics: {},
   lowerIsBetter: [],

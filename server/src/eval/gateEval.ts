@@ -5,7 +5,7 @@
  * and what share of the accepted characters (those matching what the author wrote, from the suggestion's
  * start) the shown ones still hold; the ungated baseline's accepted characters are reported too, since a gate
  * measured against a baseline that accepts nothing proves nothing. The gate that is stored is then trained on
- * every commit.
+ * every commit, and on the user's own feedback where suggestions carried the gate's features.
  */
 
 import { round } from "../base/numbers";
@@ -33,6 +33,8 @@ export interface GateReport {
   trainCommits: number;
   heldOutCommits: number;
   threshold: number | null;
+  /** Suggestions from the user's feedback added to the stored gate's training (not to the measurement). */
+  feedbackExamples: number;
 }
 
 export interface GateEvaluation {
@@ -61,6 +63,7 @@ export function gateExamplesOf(
  */
 export function evaluateGate(
   outcomes: readonly CompletionOutcome[],
+  feedbackExamples: readonly GateExample[] = [],
   options: GateTrainingOptions = defaultGateTrainingOptions,
 ): GateEvaluation {
   const examples = gateExamplesOf(outcomes);
@@ -98,7 +101,11 @@ export function evaluateGate(
       trainCommits,
       heldOutCommits: commits.includes(null) ? 0 : commits.length - trainCommits,
       threshold: trained ? round(trained.threshold, 4) : null,
+      feedbackExamples: feedbackExamples.length,
     },
-    model: examples.length > 0 ? trainShowGate(examples, options) : null,
+    model:
+      examples.length + feedbackExamples.length > 0
+        ? trainShowGate([...examples, ...feedbackExamples], options)
+        : null,
   };
 }

@@ -33,6 +33,8 @@ export interface SuiteRunOptions {
   options: SuiteOptions;
   /** Store the gate the run trains as this workspace's (runs with the user's own settings only). */
   storeGate: boolean;
+  /** The workspace's feedback database: its labelled suggestions also train the stored gate. */
+  feedbackDatabase?: string | undefined;
   signal?: AbortSignal | undefined;
   /** Overall progress, 0 to 1, with what is happening. */
   onProgress?: (fraction: number, message: string) => void;
@@ -84,6 +86,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<StoredRun> {
         options: options.options,
         signal: options.signal,
         earlier,
+        feedbackDatabase: options.feedbackDatabase,
         ...(options.storeGate
           ? {
               saveGate: (model: ShowGateModel, report: GateReport) =>

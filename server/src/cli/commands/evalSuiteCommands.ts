@@ -10,10 +10,12 @@ import type { Command } from "commander";
 import { createCore } from "../../core/createCore";
 import { defaultSuiteOptions, suiteEvals } from "../../eval/evalSuite";
 import { resolveEvalsDatabaseOption } from "../../eval/evalsLocation";
+import { feedbackGateExamples } from "../../eval/feedbackGateExamples";
 import { evaluateGate } from "../../eval/gateEval";
 import { measureProbabilityCost } from "../../eval/probabilityCost";
 import { compareRuns, describeModels, runSuite, UnknownEvalError } from "../../eval/suiteRuns";
 import { runTimeTravelEval } from "../../eval/timeTravelEval";
+import { resolveFeedbackDatabaseOption } from "../../feedback";
 import { EvalStore, type StoredRun } from "../../store/evalStore";
 import { stderrLogger } from "../cliEngine";
 import { createProgressReporter } from "../progressReporter";
@@ -80,6 +82,7 @@ export function registerEvalSuiteCommands(evaluate: Command): void {
             options: { since: options.since, commits: options.commits, retrievalQueries: options.queries },
             // A run from the CLI with the default model trains the gate the editor then uses.
             storeGate: options.model === undefined,
+            feedbackDatabase: resolveFeedbackDatabaseOption(undefined, root),
             onProgress: (fraction, message) => progress.update(Math.round(fraction * 1000), 1000, message),
           });
           progress.stop();
@@ -203,7 +206,10 @@ export function registerEvalSuiteCommands(evaluate: Command): void {
             onProgress: (done, total, label) => progress.update(done, total, label),
           });
           const trainingStarted = performance.now();
-          const { report, model } = evaluateGate(eval_.outcomes);
+          const { report, model } = evaluateGate(
+            eval_.outcomes,
+            feedbackGateExamples(resolveFeedbackDatabaseOption(undefined, root)),
+          );
           const trainingMs = Math.round(performance.now() - trainingStarted);
           const models = await describeModels(settings, store);
           const gateId = model
