@@ -196,7 +196,7 @@ export function registerEvalSuiteCommands(evaluate: Command): void {
         const store = EvalStore.open(resolveEvalsDatabaseOption(options.db, root), { readonly: false });
         try {
           const started = performance.now();
-          const eval_ = await runTimeTravelEval({
+          const history = await runTimeTravelEval({
             root,
             settings,
             createCore,
@@ -207,7 +207,7 @@ export function registerEvalSuiteCommands(evaluate: Command): void {
           });
           const trainingStarted = performance.now();
           const { report, model } = evaluateGate(
-            eval_.outcomes,
+            history.outcomes,
             feedbackGateExamples(resolveFeedbackDatabaseOption(undefined, root)),
           );
           const trainingMs = Math.round(performance.now() - trainingStarted);
@@ -232,10 +232,10 @@ export function registerEvalSuiteCommands(evaluate: Command): void {
               report.acceptedCharsRatio !== null &&
               report.shownReduction >= 0.2 &&
               report.acceptedCharsRatio >= 0.98,
-            mode: eval_.mode,
-            ...(eval_.fallbackReason ? { fallbackReason: eval_.fallbackReason } : {}),
-            commits: eval_.commits.length,
-            cases: eval_.cases,
+            mode: history.mode,
+            ...(history.fallbackReason ? { fallbackReason: history.fallbackReason } : {}),
+            commits: history.commits.length,
+            cases: history.cases,
             completionModel: models.completion?.id ?? models.completion?.file ?? null,
             trainingMs,
             evalSeconds: Math.round((trainingStarted - started) / 100) / 10,
