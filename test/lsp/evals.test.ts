@@ -55,7 +55,9 @@ test("evals over LSP: a run with a candidate model, progress, stored runs, compa
   server.connection.onRequest("window/workDoneProgress/create", () => null);
   const progress: EvalsProgressParams[] = [];
   const workDone: string[] = [];
-  server.connection.onNotification(evalsProgressNotification.type, (params) => progress.push(params));
+  server.connection.onNotification(evalsProgressNotification.method, (params: EvalsProgressParams) =>
+    progress.push(params),
+  );
   server.connection.onNotification("$/progress", (params: { value: { kind: string } }) =>
     workDone.push(params.value.kind),
   );
