@@ -55,12 +55,12 @@ test("evals over LSP: a run with a candidate model, progress, stored runs, compa
   server.connection.onRequest("window/workDoneProgress/create", () => null);
   const progress: EvalsProgressParams[] = [];
   const workDone: string[] = [];
-  server.connection.onNotification(evalsProgressNotification.method, (params: EvalsProgressParams) =>
-    progress.push(params),
-  );
-  server.connection.onNotification("$/progress", (params: { value: { kind: string } }) =>
-    workDone.push(params.value.kind),
-  );
+  server.connection.onNotification(evalsProgressNotification.method, (params) => {
+    progress.push(params as EvalsProgressParams);
+  });
+  server.connection.onNotification("$/progress", (params) => {
+    workDone.push((params as { value: { kind: string } }).value.kind);
+  });
   try {
     await server.initialize(repository, {
       initializationOptions: { storagePath: storage },
