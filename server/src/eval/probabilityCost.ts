@@ -1,8 +1,8 @@
 /**
  * What asking the model for token probabilities costs (the learned gate's features): the same completions,
- * each asked once without and once with them, alternating so load changes hit both alike, through the
- * completion capability without cross-file context (so only the model's work differs). Reports the medians
- * side by side.
+ * each asked once without and once with them (which first alternates, so load changes hit both alike), through
+ * the completion capability without cross-file context (so only the model's work differs). Reports the
+ * medians side by side.
  */
 
 import { readFileSync } from "node:fs";
@@ -56,12 +56,13 @@ export async function measureProbabilityCost(options: {
     // Each core has its own engine: load both models before timing anything.
     for (const core of cores)
       if (requests[0]) await core.capability(completionCapability)!.completeOnce(requests[0]);
-    for (const request of requests) {
-      for (const [which, core] of cores.entries()) {
-        const completion = core.capability(completionCapability)!;
+    for (const [index, request] of requests.entries()) {
+      // Which goes first alternates, so a warm cache or a load change favours neither.
+      for (const which of index % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const)) {
+        const completion = cores[which]!.capability(completionCapability)!;
         const started = performance.now();
         await completion.completeOnce(request);
-        times[which as 0 | 1].push(performance.now() - started);
+        times[which].push(performance.now() - started);
       }
     }
   } finally {

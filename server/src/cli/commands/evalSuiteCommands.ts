@@ -174,7 +174,7 @@ export function registerEvalSuiteCommands(evaluate: Command): void {
     .option("--model <model>", "completion model: catalog id or .gguf path (default: Hearth's)")
     .option("--commits <n>", "the most recent commits that add code", parseCount, 30)
     .option("--since <date|commit>", "only commits after this")
-    .option("--cost-samples <n>", "completions timed with and without token probabilities", parseCount, 12)
+    .option("--cost-samples <n>", "completions timed with and without token probabilities", parseCount, 20)
     .option("--db <file>", "the evals database (default: $HEARTH_EVALS_DB, else this folder's)")
     .option("--json", "print one JSON object")
     .action(
