@@ -15,6 +15,7 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 import { type HearthStatus, statusRequest } from "../../server/src/protocol";
+import { activateChat } from "./chat/activateChat";
 import { activateCompletionPrefetch } from "./completionPrefetch";
 import { activateEvals } from "./evals/activateEvals";
 import { activateFeedback, type FeedbackFeature } from "./feedback/activateFeedback";
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
   context.subscriptions.push(output, statusBar);
   feedback = activateFeedback(context, () => client, output);
   activateCompletionPrefetch(context, () => client);
+  activateChat(context, () => client, feedback.record, output);
   activateCudaSupport(context, output);
   activateEvals(context, () => client, output);
 

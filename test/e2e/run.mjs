@@ -22,6 +22,10 @@
 // Phase E (evals, test/e2e/evalsPhase.mjs): "Hearth: Run Evals" on a small git repository made by the test,
 //   the report webview's screenshot, and its figures checked against `hearth eval all --json` on the same
 //   repository and settings.
+// Phase Q (chat, test/e2e/chatPhase.mjs): the chat view in the sidebar, driven in its webview: no-model
+//   notice, a streamed answer with a citation link that opens the cited lines, Stop, Regenerate, @-mentions,
+//   Copy, thumbs, Apply through the diff editor, history, and the chat events in the stored feedback and
+//   the dashboard. Needs the bundled chat model (or HEARTH_E2E_CHAT_MODEL).
 // Phase S (test/e2e/firstRunPhase.mjs): `npm start`'s script with this VSIX: the URL it prints shows the
 //   sample workspace, ghost text appears there, and Ctrl-C stops it.
 // Phase F (feedback, test/e2e/feedbackPhase.mjs): real keystrokes on real ghost text (Tab, Ctrl+Right,
@@ -33,7 +37,8 @@
 //   HEARTH_CACHE                    provisioning cache (default ~/.cache/hearth), as in provision.sh
 //   HEARTH_E2E_TIMEOUT_MS           total timeout, everything included (default 600000)
 //   HEARTH_E2E_READY_TIMEOUT_MS     how long suite.ts waits for the extension's `ready` (default 60000)
-//   HEARTH_E2E_PHASES               any of "A", "B", "C", "F", "E", "S", comma-separated (default all)
+//   HEARTH_E2E_PHASES               any of "A", "B", "C", "F", "E", "Q", "S", comma-separated (default all)
+//   HEARTH_E2E_CHAT_MODEL           the chat model phase Q configures (default: the catalog's bundled one)
 //   HEARTH_E2E_VSIX                 the VSIX to install (default dist/hearth-<this machine's target>-<version>.vsix)
 //   HEARTH_E2E_EXTENSION_DIR        test this unpacked extension folder instead of a VSIX (debugging only)
 //   HEARTH_E2E_OUTPUT               output folder (default <repo>/test-output/e2e)
@@ -67,6 +72,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hostTarget } from "../../client/packaging/targets.mjs";
+import { chatPhase } from "./chatPhase.mjs";
 import { completionPhase } from "./completionPhase.mjs";
 import { evalsPhase } from "./evalsPhase.mjs";
 import { feedbackPhase } from "./feedbackPhase.mjs";
@@ -89,7 +95,7 @@ let extDir = env.HEARTH_E2E_EXTENSION_DIR ? resolve(env.HEARTH_E2E_EXTENSION_DIR
 const outDir = resolve(env.HEARTH_E2E_OUTPUT || join(repoRoot, "test-output", "e2e"));
 const chromiumPath = env.HEARTH_E2E_CHROMIUM || "/usr/bin/chromium";
 const totalTimeoutMs = Number(env.HEARTH_E2E_TIMEOUT_MS) || 600_000;
-const phases = (env.HEARTH_E2E_PHASES || "A,B,C,F,E,S")
+const phases = (env.HEARTH_E2E_PHASES || "A,B,C,F,E,Q,S")
   .toUpperCase()
   .split(/[,\s]+/)
   .filter(Boolean);
@@ -600,6 +606,7 @@ async function main() {
     if (phases.includes("C")) await completionPhase({ ...ctx, browser, outDir, record, log });
     if (phases.includes("F")) await feedbackPhase({ ...ctx, browser, extDir, outDir, record, log });
     if (phases.includes("E")) await evalsPhase({ ...ctx, browser, extDir, outDir, record, log });
+    if (phases.includes("Q")) await chatPhase({ ...ctx, browser, extDir, outDir, record, log });
     if (phases.includes("S") && !env.HEARTH_E2E_EXTENSION_DIR) {
       await firstRunPhase({ browser, vsixPath, outDir, record, log });
     }

@@ -67,9 +67,14 @@ test("a target is built only on its own platform", () => {
 
 test("a target's include lines name only its own binaries, never CUDA", () => {
   const lines = targetIncludeLines("linux-x64");
+  const omitted = "cannonlake|cascadelake|cooperlake|icelake|ivybridge|piledriver";
   assert.deepEqual(lines, [
-    "!node_modules/@node-llama-cpp/linux-x64/**",
-    "!node_modules/@node-llama-cpp/linux-x64-vulkan/**",
+    "!node_modules/@node-llama-cpp/linux-x64/*",
+    "!node_modules/@node-llama-cpp/linux-x64/dist/**",
+    `!node_modules/@node-llama-cpp/linux-x64/bins/*/!(*ggml-cpu-@(${omitted}).*)`,
+    "!node_modules/@node-llama-cpp/linux-x64-vulkan/*",
+    "!node_modules/@node-llama-cpp/linux-x64-vulkan/dist/**",
+    `!node_modules/@node-llama-cpp/linux-x64-vulkan/bins/*/!(*ggml-cpu-@(${omitted}).*)`,
     "!node_modules/**/prebuilds/linux-x64/**",
     "!node_modules/sqlite-vec-linux-x64/**",
   ]);

@@ -7,7 +7,7 @@
 
 import * as vscode from "vscode";
 import type { EvalComparison, EvalRun, ListEvalRunsResult } from "../../../server/src/protocol";
-import { escapeHtml } from "../feedback/dashboardHtml";
+import { escapeHtml } from "../escapeHtml";
 import { renderEvalsReportHtml } from "./evalsReportHtml";
 
 export interface EvalsData {

@@ -10,7 +10,8 @@
  */
 
 import type { EvalComparison, EvalFigureDelta, EvalRun } from "../../../server/src/protocol";
-import { chartDrawingScript, escapeHtml } from "../feedback/dashboardHtml";
+import { escapeHtml } from "../escapeHtml";
+import { chartDrawingScript } from "../feedback/dashboardHtml";
 import { buildEvalCharts, runName } from "./evalsCharts";
 
 export interface EvalsReportPage {

@@ -1,11 +1,13 @@
 /**
  * Implicit feedback in the extension, in one call for `extension.ts`: capture (middleware, editor events,
- * the accept / partial-accept / dismiss commands), the dashboard command and the delete command.
+ * the accept / partial-accept / dismiss commands, events the chat view records), the dashboard command and
+ * the delete command.
  */
 
 import * as vscode from "vscode";
 import type { LanguageClient, Middleware } from "vscode-languageclient/node";
 import {
+  type FeedbackEvent,
   type FeedbackStats,
   type FeedbackStatsParams,
   feedbackDeleteRequest,
@@ -21,6 +23,8 @@ export interface FeedbackFeature {
   stop(): Promise<void>;
   /** The statistics the dashboard shows (for tests). */
   stats(): Promise<FeedbackStats>;
+  /** Queues an event for the next batch (chat answers and actions). */
+  record(event: FeedbackEvent): void;
 }
 
 export function activateFeedback(
@@ -74,5 +78,10 @@ export function activateFeedback(
       },
     ),
   );
-  return { middleware: capture.middleware, stop: () => capture.stop(), stats };
+  return {
+    middleware: capture.middleware,
+    stop: () => capture.stop(),
+    stats,
+    record: (event) => capture.record(event),
+  };
 }

@@ -125,6 +125,14 @@ export class FeedbackCapture implements vscode.Disposable {
     },
   };
 
+  /**
+   * Queues an event recorded elsewhere in the extension (the chat view's answers and actions); it goes out
+   * with the next batch, like the inline events. Nothing is kept while collection is off.
+   */
+  record(event: FeedbackEvent): void {
+    if (this.settings.enabled) this.enqueue(event);
+  }
+
   /** Sends queued events now (before asking the server for statistics, and on shutdown). */
   async send(): Promise<void> {
     if (this.queue.length === 0) return;

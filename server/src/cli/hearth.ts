@@ -8,6 +8,8 @@ import { hearthVersion } from "../base/buildInfo";
 import { registerInstalledGpuPackages } from "../gpu/gpuPackageStore";
 import { registerBenchCommand } from "./commands/bench";
 import { registerBenchInferenceCommand } from "./commands/benchInference";
+import { registerChatCommand } from "./commands/chat";
+import { configureOneLineErrors, exitWithFailure } from "./commands/cliErrors";
 import { registerCompleteCommand } from "./commands/complete";
 import { registerEvalCommand } from "./commands/evalCommands";
 import { registerFeedbackCommands } from "./commands/feedbackCommands";
@@ -20,11 +22,12 @@ import { registerStatusCommand } from "./commands/status";
 // Before any command loads llama.cpp: CUDA packages installed on request live in Hearth's cache, not node_modules.
 registerInstalledGpuPackages();
 
-const program = new Command("hearth")
-  .description("Hearth: a local-first AI coding assistant. Nothing leaves your machine.")
-  .version(hearthVersion, "-v, --version", "print Hearth's version")
-  .showHelpAfterError()
-  .showSuggestionAfterError();
+const program = configureOneLineErrors(
+  new Command("hearth")
+    .description("Hearth: a local-first AI coding assistant. Nothing leaves your machine.")
+    .version(hearthVersion, "-v, --version", "print Hearth's version")
+    .showSuggestionAfterError(),
+);
 
 registerServeCommand(program);
 registerStatusCommand(program);
@@ -33,8 +36,9 @@ registerBenchInferenceCommand(program);
 registerIndexCommands(program);
 registerEvalCommand(program);
 registerCompleteCommand(program);
+registerChatCommand(program);
 registerIndexHostCommand(program);
 registerModelsCommand(program);
 registerFeedbackCommands(program);
 
-await program.parseAsync(process.argv);
+await program.parseAsync(process.argv).catch(exitWithFailure);

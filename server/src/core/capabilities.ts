@@ -3,6 +3,7 @@
  * layer, status and settings changes pick it up from this table.
  */
 
+import { chatCapability } from "../chat/capability";
 import { completionCapability } from "../completion/capability";
 import { evalsCapability } from "../eval/capability";
 import { feedbackCapability } from "../feedback/capability";
@@ -18,5 +19,6 @@ export const capabilityModules = [
   searchCapability,
   feedbackCapability,
   completionCapability,
+  chatCapability,
   evalsCapability,
 ] as const;

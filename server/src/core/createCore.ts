@@ -17,7 +17,13 @@ import { GuardrailsPolicy } from "../guardrails";
 import { baseStatus } from "../health/serverStatus";
 import { IndexedWorkspaces } from "../index/indexedWorkspaces";
 import { WorkspaceFolders } from "../index/workspaceFolders";
-import { ModelEngine, type ModelsConfig, readModelsSettings, resolveModelsConfig } from "../models";
+import {
+  ModelEngine,
+  type ModelsConfig,
+  type ModelsSettings,
+  readModelsSettings,
+  resolveModelsConfig,
+} from "../models";
 import type { HearthStatus, NativeModuleStatus } from "../protocol";
 import { WorkspaceSearch } from "../retrieval/workspaceSearch";
 import { capabilityModules } from "./capabilities";
@@ -40,6 +46,8 @@ export interface CoreOptions {
   feedbackDatabase?: string | null;
   /** Search read-only indexes with query vectors from this core's embedding model (their vectors must match). */
   embedQueries?: boolean;
+  /** Model settings laid over the user's (benchmarks' state folders and threads, an eval's candidate model). */
+  models?: ModelsSettings;
   /** Completion never retrieves from the file being completed (evals: its indexed copy holds the answer). */
   excludeOwnFileFromRetrieval?: boolean;
 }
@@ -97,7 +105,7 @@ export class HearthCore {
   constructor(private readonly options: CoreOptions) {
     const { logger } = options;
     const warn = (message: string) => logger.warn(message);
-    this.modelsConfig = resolveModelsConfig(readModelsSettings(options.settings, warn));
+    this.modelsConfig = this.resolveModels(options.settings, warn);
     const folders = new WorkspaceFolders(options.roots);
     const indexes = new IndexedWorkspaces(folders);
     const embedQuery = options.embedQueries
@@ -111,6 +119,7 @@ export class HearthCore {
       options.feedbackDatabase === undefined
         ? feedbackDatabasePath(options.storageFolder, options.roots[0] ?? process.cwd())
         : options.feedbackDatabase;
+    const guardrails = new GuardrailsPolicy();
     this.services = {
       logger,
       folders,
@@ -127,12 +136,19 @@ export class HearthCore {
         databasePath: feedbackDatabase,
         config: resolveFeedbackConfig(options.settings, () => {}),
         logger,
+        redact: (text) => guardrails.redactForPrompt(text),
       }),
-      guardrails: new GuardrailsPolicy(),
+      guardrails,
       showGate: new LearnedShowGate(),
       excludeOwnFileFromRetrieval: options.excludeOwnFileFromRetrieval ?? false,
       createCore,
     };
+  }
+
+  private resolveModels(settings: unknown, warn: (message: string) => void): ModelsConfig {
+    const user = readModelsSettings(settings, warn);
+    const overrides = this.options.models ?? {};
+    return resolveModelsConfig({ ...user, ...overrides, models: { ...user.models, ...overrides.models } });
   }
 
   /** The running instance of a capability module (its own API beyond `Capability`), if it is running. */
@@ -159,7 +175,7 @@ export class HearthCore {
     if (this.disposed) return;
     const { logger } = this.options;
     const warn = (message: string) => logger.warn(message);
-    const modelsConfig = resolveModelsConfig(readModelsSettings(settings, warn));
+    const modelsConfig = this.resolveModels(settings, warn);
     const newEngine = !this.services.engine.canReconfigure(modelsConfig);
     const resolved = capabilityModules.map((module) => ({
       module,

@@ -7,13 +7,15 @@
 
 import type { Logger } from "../base/logger";
 import type { Capability, CapabilityModule } from "../capability/capability";
-import type { ModelEngine, ModelsConfig } from "../models";
+import type { ModelEngine, ModelsConfig, ModelsSettings } from "../models";
 import type { WorkspaceSearch } from "../retrieval/workspaceSearch";
 
 export interface EvalCoreOptions {
   roots: readonly string[];
   /** The raw `hearth` settings the eval runs with (the user's, or a candidate's; never written anywhere). */
   settings: unknown;
+  /** Model settings laid over `settings` (the chat eval's model). */
+  models?: ModelsSettings;
   logger: Logger;
   indexDatabases: Readonly<Record<string, string>>;
   embedQueries: boolean;

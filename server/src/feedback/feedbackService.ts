@@ -9,7 +9,9 @@
 
 import type { Logger } from "../base/logger";
 import type { FeedbackDeleteResult, FeedbackEvent, FeedbackStats, FeedbackStatsParams } from "../protocol";
-import { FeedbackStore, type PromptContext } from "../store/feedbackStore";
+import type { ConversationStore } from "../store/conversationStore";
+import type { PromptContext } from "../store/feedbackEvents";
+import { FeedbackStore } from "../store/feedbackStore";
 import { AdaptiveTrigger } from "./adaptiveTrigger";
 import type { FeedbackConfig } from "./feedbackConfig";
 import { computeFeedbackStats } from "./feedbackStats";
@@ -41,6 +43,11 @@ export interface FeedbackServiceOptions {
   now?: () => number;
   flushDelayMs?: number;
   pruneIntervalMs?: number;
+  /**
+   * Applied to every text before it is stored (the code around a suggestion, the suggestion, what the user
+   * wrote): the guardrails' secret redaction. What memory keeps for the adaptive policy is never stored.
+   */
+  redact?: (text: string) => string;
 }
 
 interface Answer {
@@ -88,9 +95,11 @@ export class FeedbackService implements SuggestionGate {
     try {
       this.store = FeedbackStore.open(this.databasePath, {
         readonly: false,
-        onRecreated: (movedTo, reason) =>
+        onRecreated: (movedTo, reason, recovered) =>
           this.logger.warn(
-            `the feedback database was damaged (${reason}); kept it as ${movedTo} and started a new one`,
+            `the feedback database was damaged (${reason}); kept it as ${movedTo} and started a new one ` +
+              `with the ${recovered.events} event(s) that could be read from it` +
+              (recovered.unreadableEvents ? ` (about ${recovered.unreadableEvents} could not be read)` : ""),
           ),
       });
       this.prune();
@@ -177,8 +186,8 @@ export class FeedbackService implements SuggestionGate {
         if (answer) {
           prompts.set(event.subjectId, {
             path: answer.context.path,
-            prefix: answer.context.prefix,
-            suffix: answer.context.suffix,
+            prefix: this.redact(answer.context.prefix),
+            suffix: this.redact(answer.context.suffix),
           });
         }
       }
@@ -204,6 +213,7 @@ export class FeedbackService implements SuggestionGate {
       this.store.suggestions(params.sinceMs),
       this.store.activity(params.sinceMs),
       context,
+      this.store.chatEvents(params.sinceMs),
     );
   }
 
@@ -218,6 +228,11 @@ export class FeedbackService implements SuggestionGate {
       `deleted all feedback data (${deletedEvents} events) from ${this.databasePath ?? "memory"}`,
     );
     return { deletedEvents, databasePath: this.databasePath };
+  }
+
+  /** The chat conversations kept in the same database; `null` when nothing is stored. */
+  conversations(): ConversationStore | null {
+    return this.store?.conversations() ?? null;
   }
 
   /** Why nothing is stored, when that is the case. */
@@ -292,8 +307,13 @@ export class FeedbackService implements SuggestionGate {
     }
   }
 
+  private redact(text: string): string {
+    return this.options.redact ? this.options.redact(text) : text;
+  }
+
   private withoutContextUnlessKept(event: FeedbackEvent): FeedbackEvent {
-    if (this.config.keepContext || !("text" in event)) return event;
+    if (!("text" in event) || typeof event.text !== "string") return event;
+    if (this.config.keepContext) return { ...event, text: this.redact(event.text) } as FeedbackEvent;
     if (event.type === "userText") return { ...event, text: "" };
     const { text: _text, ...rest } = event as FeedbackEvent & { text?: string };
     return rest as FeedbackEvent;

@@ -1,12 +1,13 @@
 /**
  * Statistics over stored suggestions: acceptance rate next to the shown rate (so showing fewer suggestions
  * cannot pass for better ones), accepted characters per hour of typing, partial accepts, survival at each
- * checkpoint, latency against acceptance, and the same figures by language, model and context source.
- * Pure: rows in, figures out.
+ * checkpoint, latency against acceptance, and the same figures by language, model and context source; and
+ * what happened to chat answers (copied, inserted, applied, regenerated, rated). Pure: rows in, figures out.
  */
 
 import { percentile, ratio, round } from "../base/numbers";
 import type {
+  ChatFeedbackFigures,
   DailyFigures,
   FeedbackFigures,
   FeedbackSliceFigures,
@@ -18,7 +19,7 @@ import type {
   SurvivalFigures,
 } from "../protocol";
 import { survivalCheckpoints } from "../protocol";
-import type { ActivityTotals, SuggestionRow } from "../store/feedbackStore";
+import type { ActivityTotals, ChatEventRow, SuggestionRow } from "../store/feedbackStore";
 
 export interface StatsContext {
   databasePath: string | null;
@@ -98,6 +99,7 @@ export function computeFeedbackStats(
   rows: Iterable<SuggestionRow>,
   activity: readonly ActivityTotals[],
   context: StatsContext,
+  chatEvents: readonly ChatEventRow[] = [],
 ): FeedbackStats {
   const dayOf = context.dayOf ?? localDay;
   const all = new Tally();
@@ -224,7 +226,58 @@ export function computeFeedbackStats(
           acceptanceRate: slice.acceptanceRate,
         };
       }),
+    chat: computeChatFigures(chatEvents),
     storedEvents: context.storedEvents,
+  };
+}
+
+export function computeChatFigures(events: readonly ChatEventRow[]): ChatFeedbackFigures {
+  const answers = new Set<string>();
+  const byStopReason: Record<string, number> = {};
+  const used = new Set<string>();
+  const ratings = new Map<string, string>();
+  const counts = { copied: 0, inserted: 0, applied: 0, regenerated: 0 };
+  const firstTokens: number[] = [];
+  const totals: number[] = [];
+  for (const event of events) {
+    switch (event.type) {
+      case "answered":
+        if (answers.has(event.subjectId)) break;
+        answers.add(event.subjectId);
+        byStopReason[event.stopReason ?? "unknown"] = (byStopReason[event.stopReason ?? "unknown"] ?? 0) + 1;
+        // Timings of answers that ran to their end; stopped or model-less ones would pull the medians down.
+        if (event.stopReason !== "finished" && event.stopReason !== "maxTokens") break;
+        if (event.timeToFirstTokenMs !== null) firstTokens.push(event.timeToFirstTokenMs);
+        if (event.totalMs !== null) totals.push(event.totalMs);
+        break;
+      case "copied":
+      case "inserted":
+      case "applied":
+        counts[event.type]++;
+        used.add(event.subjectId);
+        break;
+      case "regenerated":
+        counts.regenerated++;
+        break;
+      case "rated":
+        if (event.rating) ratings.set(event.subjectId, event.rating);
+        break;
+    }
+  }
+  const latest = [...ratings.values()];
+  return {
+    answers: answers.size,
+    byStopReason,
+    copies: counts.copied,
+    inserts: counts.inserted,
+    applies: counts.applied,
+    regenerations: counts.regenerated,
+    usedAnswers: used.size,
+    usedRate: ratio([...used].filter((id) => answers.has(id)).length, answers.size),
+    thumbsUp: latest.filter((rating) => rating === "up").length,
+    thumbsDown: latest.filter((rating) => rating === "down").length,
+    medianTimeToFirstTokenMs: percentile(firstTokens, 0.5, 0),
+    medianAnswerMs: percentile(totals, 0.5, 0),
   };
 }
 

@@ -62,6 +62,8 @@ export interface IndexRunStats {
   deletedFiles: number;
   chunks: number;
   skipped: Partial<Record<SkipReason, number>>;
+  /** Files read in an encoding other than UTF-8, by the encoding assumed. */
+  legacyEncodings: Record<string, number>;
   embeddedChunks: number;
   pendingEmbeddings: number;
   /** Secrets replaced by a placeholder in the files this pass wrote. */
@@ -74,12 +76,14 @@ export interface IndexRunParts {
   chunkFile: FileChunker;
   embedder?: ChunkEmbedder;
   onProgress?: (progress: IndexProgress) => void;
-  /** Receives files that were skipped after being read (binary, invalid UTF-8, ...), for logs. */
+  /** Receives files that were skipped after being read (binary, minified, ...), for logs. */
   onSkip?: (path: string, reason: SkipReason, detail?: string) => void;
   /** How secrets are found before text is stored; `null`: not redacted (the guard is off). Default: on. */
   secrets?: SecretScanOptions | null;
   /** Receives the secrets redacted in a file (rule and offsets, never the secret), for logs and counters. */
   onRedact?: (path: string, redactions: SecretFinding[]) => void;
+  /** Receives files that are not UTF-8, with the encoding their text was decoded from, for logs. */
+  onLegacyEncoding?: (path: string, encoding: string) => void;
 }
 
 export async function runIndexPass(
@@ -95,6 +99,14 @@ export async function runIndexPass(
   const countSkip = (path: string, reason: SkipReason, detail?: string) => {
     skipped[reason] = (skipped[reason] ?? 0) + 1;
     parts.onSkip?.(path, reason, detail);
+  };
+  const legacyEncodings: Record<string, number> = {};
+  const countingParts: IndexRunParts = {
+    ...parts,
+    onLegacyEncoding: (path, encoding) => {
+      legacyEncodings[encoding] = (legacyEncodings[encoding] ?? 0) + 1;
+      parts.onLegacyEncoding?.(path, encoding);
+    },
   };
   let changedFiles = 0;
   let scanned = 0;
@@ -115,7 +127,7 @@ export async function runIndexPass(
       continue;
     }
     const outcome = await indexOneFile(
-      parts,
+      countingParts,
       file.path,
       file.absolutePath,
       file.size,
@@ -144,6 +156,7 @@ export async function runIndexPass(
     deletedFiles: deleted.length,
     chunks: counts.chunks,
     skipped,
+    legacyEncodings,
     embeddedChunks,
     pendingEmbeddings: parts.writer.countPendingEmbeddings(),
     redactedSecrets,
@@ -173,6 +186,7 @@ async function indexOneFile(
     if (previousHash !== undefined) parts.writer.deleteFiles([path]);
     return { skip: verdict.skip };
   }
+  if (verdict.encoding) parts.onLegacyEncoding?.(path, verdict.encoding);
   const contentHash = sha256(bytes);
   if (contentHash === previousHash) {
     parts.writer.touchFile(path, size, mtimeMs);

@@ -50,8 +50,9 @@ export async function generateText(
   }
   const temperature = request.temperature ?? 0;
   // Speculation keeps greedy output identical; sampled requests and roles without a draft model decode plainly.
+  const grammarEvaluationState = request.grammar ? await generation.grammarState(request.grammar) : undefined;
   const proposer: TokenProposer | null =
-    temperature !== 0
+    temperature !== 0 || grammarEvaluationState
       ? null
       : input.speculation === "draft"
         ? slot.draft
@@ -130,6 +131,7 @@ export async function generateText(
             ...(request.topK === undefined ? {} : { topK: request.topK }),
             ...(request.topP === undefined ? {} : { topP: request.topP }),
             ...(request.seed === undefined ? {} : { seed: request.seed }),
+            ...(grammarEvaluationState ? { grammarEvaluationState } : {}),
             evaluationPriority,
           },
           stats,

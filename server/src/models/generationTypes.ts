@@ -86,6 +86,11 @@ export interface GenerationRequest {
    * Off by default: llama.cpp then skips the softmax over the vocabulary.
    */
   tokenProbabilities?: boolean;
+  /**
+   * A GBNF grammar the answer must follow (llama.cpp's format): tokens it does not allow are never sampled,
+   * and generation ends when it is complete. Speculation is off for such a request.
+   */
+  grammar?: string;
 }
 
 export interface GenerationResult {

@@ -17,6 +17,7 @@ import type { BackendStatus, ModelStatus } from "./engineStatus";
 import { generateText } from "./generateText";
 import { GenerationModel } from "./generationModel";
 import type {
+  ChatMessage,
   GenerationMetrics,
   GenerationRequest,
   GenerationResult,
@@ -442,6 +443,22 @@ export class ModelEngine {
       ms: Math.round(performance.now() - started),
       stateFile: file,
     };
+  }
+
+  /**
+   * The tokens every conversation with this system message starts with, as the model's own chat template
+   * renders it: the common start of two renders that differ only in the first user message. A chat keeps
+   * this prefix resident (`preparePrefix`) and saved as a state file, so its first turn need not evaluate it.
+   */
+  async chatPrefixTokens(role: GenerationRole, system: ChatMessage): Promise<number[]> {
+    const model = (await this.generationModel(role)).model;
+    const render = (content: string) =>
+      promptTokens(model, { messages: [system, { role: "user", content }] }, true).tokens;
+    const first = render("a");
+    const second = render("b");
+    let common = 0;
+    while (common < first.length && common < second.length && first[common] === second[common]) common++;
+    return first.slice(0, common);
   }
 
   /** Forgets a sequence's KV cache, so the next request on it starts cold (benchmarks, tests). */

@@ -184,6 +184,22 @@ export interface EditorActivityEvent extends FeedbackEventBase {
   requests: number;
 }
 
+/**
+ * A chat answer reached the chat view (finished, stopped, failed in the model, or without a model): the
+ * denominator of the chat figures. `subjectId` is the answer's id (`ChatResult.turnId`), as in the events below.
+ */
+export interface ChatAnsweredEvent extends FeedbackEventBase {
+  surface: "chat";
+  type: "answered";
+  stopReason: "finished" | "maxTokens" | "cancelled" | "error" | "noModel";
+  /** Characters of the answer as shown, and its citations (after the server's validation). */
+  chars: number;
+  citations: number;
+  /** As the server measured them. */
+  timeToFirstTokenMs?: number;
+  totalMs?: number;
+}
+
 /** What the user did with a chat answer or one of its code blocks. */
 export interface ChatActionEvent extends FeedbackEventBase {
   surface: "chat";
@@ -218,6 +234,7 @@ export type InlineFeedbackEvent =
 export type FeedbackEvent =
   | InlineFeedbackEvent
   | EditorActivityEvent
+  | ChatAnsweredEvent
   | ChatActionEvent
   | RatingEvent
   | FindingEvent;
@@ -293,6 +310,27 @@ export interface DailyFigures {
   acceptanceRate: number | null;
 }
 
+/** What happened to chat answers in the chat view. */
+export interface ChatFeedbackFigures {
+  /** Answers that reached the view, and how each ended (`finished`, `cancelled`, `noModel`, ...). */
+  answers: number;
+  byStopReason: Record<string, number>;
+  /** Code-block actions and regenerations, as events (one answer can be copied twice). */
+  copies: number;
+  inserts: number;
+  applies: number;
+  regenerations: number;
+  /** Answers whose code was copied, inserted or applied at least once; `usedRate`: the share of `answers` used. */
+  usedAnswers: number;
+  usedRate: number | null;
+  /** Rated answers by their latest rating. */
+  thumbsUp: number;
+  thumbsDown: number;
+  /** Medians (nearest rank) of the server's timings over answers that finished, ms. */
+  medianTimeToFirstTokenMs: number | null;
+  medianAnswerMs: number | null;
+}
+
 export interface FeedbackStats extends FeedbackFigures {
   databasePath: string | null;
   /** Whether collection is on. */
@@ -318,6 +356,7 @@ export interface FeedbackStats extends FeedbackFigures {
   /** Per cross-file context source; a suggestion with two sources counts in both; `none`: no such context. */
   byContextSource: Record<string, FeedbackSliceFigures>;
   daily: DailyFigures[];
+  chat: ChatFeedbackFigures;
   /** Events stored (all surfaces). */
   storedEvents: number;
 }

@@ -5,6 +5,7 @@
  * descriptors, schemas and plain data types: no `vscode`, no `node:*`, no side effects.
  */
 
+export * from "./chat";
 export * from "./completion";
 export * from "./descriptors";
 export * from "./evals";

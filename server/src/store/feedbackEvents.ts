@@ -48,3 +48,10 @@ export type StoredInlineEvent = StoredEventBase & { surface: "inline" } & (
 export type StoredOtherEvent = StoredEventBase & { surface: "editor" | "chat" | "review"; type: string };
 
 export type StoredFeedbackEvent = StoredInlineEvent | StoredOtherEvent;
+
+/** The code around a suggestion, as the server saw it when it answered. */
+export interface PromptContext {
+  path: string | undefined;
+  prefix: string;
+  suffix: string;
+}

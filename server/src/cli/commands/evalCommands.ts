@@ -4,6 +4,7 @@ import * as path from "node:path";
 import type { Command } from "commander";
 import { hearthCacheFolder } from "../../base/cacheFolder";
 import { createCore } from "../../core/createCore";
+import { runChatEval } from "../../eval/chatEval";
 import { runCompletionEval } from "../../eval/completionEval";
 import { EvalCorpusError, findPythonStandardLibrary, runRetrievalEval } from "../../eval/retrievalEval";
 import { completionFigures, runTimeTravelEval } from "../../eval/timeTravelEval";
@@ -11,8 +12,10 @@ import { defaultIndexPath } from "../../index/indexLocation";
 import { createCliEngine, embeddingSettings, optionalEmbedder, stderrLogger } from "../cliEngine";
 import { createProgressReporter } from "../progressReporter";
 import { printResult } from "./bench";
+import { integerAtLeast } from "./cliErrors";
 import { registerEvalGuardrailsCommand } from "./evalGuardrails";
 import { registerEvalSuiteCommands } from "./evalSuiteCommands";
+import { existingFolder } from "./indexCommands";
 
 export function registerEvalCommand(program: Command): Command {
   const evaluate = program.command("eval").description("run a quality eval and print its figures");
@@ -37,7 +40,7 @@ export function registerEvalCommand(program: Command): Command {
         const logger = stderrLogger();
         let corpusRoot: string;
         try {
-          corpusRoot = path.resolve(options.corpus ?? findPythonStandardLibrary());
+          corpusRoot = options.corpus ? existingFolder(options.corpus) : findPythonStandardLibrary();
         } catch (error) {
           if (!(error instanceof EvalCorpusError)) throw error;
           process.stderr.write(`hearth eval retrieval: ${error.message}\n`);
@@ -88,15 +91,10 @@ export function registerEvalCommand(program: Command): Command {
     .argument("<dir>", "a codebase the models never saw")
     .option("--time-travel", "replay the lines the most recent commits added, each from its parent's state")
     .option("--since <date|commit>", "time travel: only commits after this")
-    .option(
-      "--commits <n>",
-      "time travel: how many commits that add code",
-      (value) => Number.parseInt(value, 10),
-      20,
-    )
+    .option("--commits <n>", "time travel: how many commits that add code", integerAtLeast(1), 20)
     .option("--cases", "time travel: include each case's outcome in the JSON")
-    .option("--files <n>", "files to sample", (value) => Number.parseInt(value, 10), 30)
-    .option("--seed <n>", "sampling seed", (value) => Number.parseInt(value, 10), 1)
+    .option("--files <n>", "files to sample", integerAtLeast(1), 30)
+    .option("--seed <n>", "sampling seed", integerAtLeast(0), 1)
     .option("--model <model>", "completion model: catalog id or .gguf path (default: Hearth's tiny model)")
     .option("--db <file>", "where to keep the index of <dir>")
     .option("--json", "print one JSON object")
@@ -115,15 +113,10 @@ export function registerEvalCommand(program: Command): Command {
           cases?: boolean;
         },
       ) => {
-        const root = path.resolve(dir);
+        const root = existingFolder(dir);
         const logger = stderrLogger();
         const settings = { models: options.model ? { completion: options.model } : {} };
         if (options.timeTravel) {
-          if (!Number.isInteger(options.commits) || options.commits <= 0) {
-            process.stderr.write("hearth eval completion: --commits must be a positive whole number\n");
-            process.exitCode = 2;
-            return;
-          }
           const progress = createProgressReporter();
           try {
             const { outcomes, ...result } = await runTimeTravelEval({
@@ -184,6 +177,44 @@ export function registerEvalCommand(program: Command): Command {
         } finally {
           progress.stop();
           await engine.dispose();
+        }
+      },
+    );
+  evaluate
+    .command("chat")
+    .description(
+      "questions generated from a codebase (where is X defined; which function does <doc summary>): retrieval recall@5, citation recall and precision, latency",
+    )
+    .argument("<dir>", "a codebase the models never saw")
+    .option("--tasks <n>", "questions to ask", integerAtLeast(1), 40)
+    .option("--seed <n>", "sampling seed", integerAtLeast(0), 1)
+    .option("--model <model>", "chat model: catalog id or .gguf path (default: Hearth's tiny chat model)")
+    .option("--db <file>", "where to keep the index of <dir>")
+    .option("--json", "print one JSON object")
+    .action(
+      async (
+        dir: string,
+        options: { tasks: number; seed: number; model?: string; db?: string; json?: boolean },
+      ) => {
+        const root = existingFolder(dir);
+        const logger = stderrLogger();
+        const progress = createProgressReporter();
+        try {
+          const result = await runChatEval({
+            root,
+            databasePath: options.db ?? defaultIndexPath(root, path.join(hearthCacheFolder(), "eval-chat")),
+            tasks: options.tasks,
+            seed: options.seed,
+            models: options.model ? { models: { chat: options.model } } : {},
+            createCore,
+            logger,
+            onProgress: (done, total, label) => progress.update(done, total, label),
+            onIndexProgress: (update) => progress.update(update.done, update.total, `indexing ${root}`),
+          });
+          progress.stop();
+          printResult(result, options.json);
+        } finally {
+          progress.stop();
         }
       },
     );

@@ -56,7 +56,7 @@ test("pull downloads a catalog model, verifies it, and list then shows it instal
     assert.equal(report.modelsDirectory, directory);
     assert.equal(report.models.find((model) => model.id === entry.id)?.installed, true);
     assert.deepEqual(report.roles.embedding, { model: entry.id, path: outcome.path, installed: true });
-    assert.equal(report.roles.chat, null);
+    assert.equal(report.roles.chat?.model, "hearth-tiny-chat");
   } finally {
     server.close();
     rmSync(directory, { recursive: true, force: true });

@@ -59,6 +59,8 @@ function knownIndexStatuses(): IndexStatus[] {
       chunks: 0,
       embeddedChunks: 0,
       embeddingModel: null,
+      queuedFiles: 0,
+      updatingFiles: 0,
       databasePath: known.databasePath,
     };
     try {
@@ -73,6 +75,8 @@ function knownIndexStatuses(): IndexStatus[] {
           chunks: counts.chunks,
           embeddedChunks: counts.embeddings,
           embeddingModel: reader.vectorSpace()?.modelId ?? null,
+          queuedFiles: 0,
+          updatingFiles: 0,
         };
       } finally {
         database.close();
