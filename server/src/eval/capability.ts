@@ -127,6 +127,7 @@ export const evalsCapability: CapabilityModule<EvalsServices, EvalsSettings> = {
             since: params.since,
             commits: params.commits ?? defaultSuiteOptions.commits,
             retrievalQueries: params.retrievalQueries ?? defaultSuiteOptions.retrievalQueries,
+            chatQuestions: params.chatQuestions ?? defaultSuiteOptions.chatQuestions,
           };
           const runWith = (phase: "baseline" | "candidate", evaluated: unknown, label?: string) =>
             runSuite({

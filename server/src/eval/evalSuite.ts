@@ -2,19 +2,25 @@
  * `hearth eval all`: the suite, a list of named evals run in order on one workspace. Each eval reports its
  * figures and each case's outcome under a key stable across runs, and says which figures are means over
  * cases (so two runs can be compared with a paired bootstrap). Adding an eval is one entry in `suiteEvals`;
- * chat and review evals join it when those capabilities land.
+ * a review eval joins it when that capability lands.
  */
 
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { messageOf } from "../base/errors";
 import type { Logger } from "../base/logger";
 import { round } from "../base/numbers";
 import type { GateExample, ShowGateModel } from "../completion/pipeline";
 import { resolveGuardrailsConfig } from "../guardrails";
 import { runGuardrailsEval } from "../guardrails/guardrailsEval";
+import { type ChatOutcome, runChatEval } from "./chatEval";
 import type { EvalCoreFactory } from "./evalCore";
 import { feedbackGateExamples } from "./feedbackGateExamples";
 import { evaluateGate, type GateReport } from "./gateEval";
+import { openGitHistory } from "./gitHistory";
 import { type CompletionOutcome, runTimeTravelEval } from "./timeTravelEval";
+import { TreeSnapshot } from "./treeSnapshot";
 import { type RetrievalOutcome, runWorkspaceRetrievalEval } from "./workspaceRetrievalEval";
 
 export interface SuiteOptions {
@@ -23,9 +29,11 @@ export interface SuiteOptions {
   commits: number;
   /** Labelled retrieval queries to sample from the workspace. */
   retrievalQueries: number;
+  /** Questions the chat eval asks. */
+  chatQuestions: number;
 }
 
-export const defaultSuiteOptions: SuiteOptions = { commits: 20, retrievalQueries: 60 };
+export const defaultSuiteOptions: SuiteOptions = { commits: 20, retrievalQueries: 60, chatQuestions: 20 };
 
 export interface SuiteContext {
   root: string;
@@ -132,6 +140,61 @@ const retrievalEval: SuiteEval = {
   lowerIsBetter: [],
 };
 
+const chatEval: SuiteEval = {
+  name: "chat",
+  description:
+    "questions about the workspace's definitions (where is X defined; which function does <doc summary>) asked through chat: retrieval recall@5, citation recall and precision",
+  async run(context): Promise<EvalOutput> {
+    // Like retrieval, the questions are about the commit the run names: a temporary copy of HEAD.
+    const scratch = mkdtempSync(path.join(tmpdir(), "hearth-chat-eval-"));
+    try {
+      const history = openGitHistory(context.root);
+      let folder = context.root;
+      if (history.usable) {
+        const snapshot = new TreeSnapshot(history.repository, path.join(scratch, "tree"));
+        await snapshot.moveTo(history.repository.head());
+        folder = snapshot.folder;
+      }
+      const result = await runChatEval({
+        root: folder,
+        databasePath: path.join(scratch, "index.sqlite"),
+        tasks: context.options.chatQuestions,
+        seed: 1,
+        settings: context.settings,
+        createCore: context.createCore,
+        logger: context.logger,
+        signal: context.signal,
+        onProgress: context.progress,
+      });
+      if (result.model === null) {
+        context.progress(1, 1, "chat");
+        return { figures: {}, cases: [], notes: ["no chat model (hearth.models.chat is none): not run"] };
+      }
+      return {
+        figures: {
+          questions: result.tasks,
+          retrievalRecallAt5: result.retrievalRecallAt5,
+          citationRecall: result.citationRecall,
+          citationPrecision: result.citationPrecision,
+          citationToRetrievalRatio: result.citationToRetrievalRatio,
+          removedCitations: result.removedCitations,
+          answerP50Ms: result.answerP50Ms,
+          ttftP50Ms: result.ttftP50Ms,
+        },
+        cases: result.outcomes.map((outcome) => ({ key: outcome.key, outcome })),
+        notes: [`chat model ${result.model}, ${result.outcomes.length} questions`],
+      };
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  },
+  caseMetrics: {
+    retrievalRecallAt5: (outcome: ChatOutcome) => (outcome.retrieved ? 1 : 0),
+    citationRecall: (outcome: ChatOutcome) => (outcome.cited ? 1 : 0),
+  },
+  lowerIsBetter: ["answerP50Ms", "ttftP50Ms", "removedCitations"],
+};
+
 const guardrailsEval: SuiteEval = {
   name: "guardrails",
   description:
@@ -189,10 +252,16 @@ const gateEval: SuiteEval = {
 };
 
 /**
- * The suite, in run order. Chat and review evals are being built with their capabilities; each joins here as
- * one more entry (its cases keyed like the others, its per-case metrics named after its figures).
+ * The suite, in run order. A review eval joins here as one more entry when that capability lands (its cases
+ * keyed like the others, its per-case metrics named after its figures).
  */
-export const suiteEvals: readonly SuiteEval[] = [completionEval, retrievalEval, guardrailsEval, gateEval];
+export const suiteEvals: readonly SuiteEval[] = [
+  completionEval,
+  retrievalEval,
+  chatEval,
+  guardrailsEval,
+  gateEval,
+];
 
 export function findSuiteEval(name: string): SuiteEval | undefined {
   return suiteEvals.find((candidate) => candidate.name === name);

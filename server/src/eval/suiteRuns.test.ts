@@ -117,4 +117,5 @@ test("the settings that matter: models, threads, completion and the parse check,
   assert.equal(settings.threads, 3);
   assert.deepEqual((settings.completion as { crossFileContext: boolean }).crossFileContext, false);
   assert.equal((settings.models as { completion: { model: string } }).completion.model, "hearth-tiny-code");
+  assert.equal((settings.models as { chat: { model: string } }).chat.model, "hearth-tiny-chat");
 });

@@ -128,14 +128,14 @@ export interface ModelIdentity {
   sha256: string | null;
 }
 
-/** The completion, draft and embedding models the settings choose, each with its file's checksum. */
+/** The completion, draft, embedding and chat models the settings choose, each with its file's checksum. */
 export async function describeModels(
   settings: unknown,
   store: EvalStore,
 ): Promise<Partial<Record<ModelRole, ModelIdentity | null>>> {
   const config = resolveModelsConfig(readModelsSettings(settings, () => {}));
   const described: Partial<Record<ModelRole, ModelIdentity | null>> = {};
-  for (const role of ["completion", "draft", "embedding"] as const) {
+  for (const role of ["completion", "draft", "embedding", "chat"] as const) {
     const roleConfig = config.roles[role];
     if (!roleConfig) {
       described[role] = null;
@@ -185,7 +185,12 @@ export function settingsThatMatter(settings: unknown): Record<string, unknown> {
   return {
     gpu: models.gpu,
     threads: models.threads,
-    models: { completion: role("completion"), draft: role("draft"), embedding: role("embedding") },
+    models: {
+      completion: role("completion"),
+      draft: role("draft"),
+      embedding: role("embedding"),
+      chat: role("chat"),
+    },
     completion: {
       crossFileContext: completer.crossFileContext,
       speculation: completer.speculation ?? models.roles.completion?.speculation ?? null,

@@ -22,6 +22,7 @@ export const runEvalsRequest = defineRequest<RunEvalsParams, RunEvalsResult>(
     commits: z.number().int().positive().max(500).optional(),
     since: z.string().min(1).optional(),
     retrievalQueries: z.number().int().positive().max(2000).optional(),
+    chatQuestions: z.number().int().positive().max(2000).optional(),
     candidateModel: z.string().min(1).optional(),
   }),
 );
@@ -33,6 +34,8 @@ export interface RunEvalsParams {
   commits?: number;
   since?: string;
   retrievalQueries?: number;
+  /** Questions the chat eval asks (default 20). */
+  chatQuestions?: number;
   /** A second completion model (catalog id or `.gguf` path) run on the same cases after the user's. */
   candidateModel?: string;
 }

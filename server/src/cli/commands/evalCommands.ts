@@ -190,17 +190,25 @@ export function registerEvalCommand(program: Command): Command {
     .option("--seed <n>", "sampling seed", integerAtLeast(0), 1)
     .option("--model <model>", "chat model: catalog id or .gguf path (default: Hearth's tiny chat model)")
     .option("--db <file>", "where to keep the index of <dir>")
+    .option("--cases", "include each question's outcome in the JSON")
     .option("--json", "print one JSON object")
     .action(
       async (
         dir: string,
-        options: { tasks: number; seed: number; model?: string; db?: string; json?: boolean },
+        options: {
+          tasks: number;
+          seed: number;
+          model?: string;
+          db?: string;
+          cases?: boolean;
+          json?: boolean;
+        },
       ) => {
         const root = existingFolder(dir);
         const logger = stderrLogger();
         const progress = createProgressReporter();
         try {
-          const result = await runChatEval({
+          const { outcomes, ...result } = await runChatEval({
             root,
             databasePath: options.db ?? defaultIndexPath(root, path.join(hearthCacheFolder(), "eval-chat")),
             tasks: options.tasks,
@@ -212,7 +220,9 @@ export function registerEvalCommand(program: Command): Command {
             onIndexProgress: (update) => progress.update(update.done, update.total, `indexing ${root}`),
           });
           progress.stop();
-          printResult(result, options.json);
+          if (result.model === null)
+            process.stderr.write("hearth eval chat: no chat model (models.chat is none)\n");
+          printResult({ ...result, ...(options.cases ? { outcomes } : {}) }, options.json);
         } finally {
           progress.stop();
         }

@@ -49,6 +49,7 @@ export function registerEvalSuiteCommands(evaluate: Command): void {
     )
     .option("--since <date|commit>", "time-travel: only commits after this")
     .option("--queries <n>", "retrieval: labelled queries", parseCount, defaultSuiteOptions.retrievalQueries)
+    .option("--questions <n>", "chat: questions to ask", parseCount, defaultSuiteOptions.chatQuestions)
     .option("--label <text>", "how the run is named in lists")
     .option("--db <file>", "the evals database (default: $HEARTH_EVALS_DB, else this folder's)")
     .option("--json", "print the stored run as one JSON object")
@@ -61,6 +62,7 @@ export function registerEvalSuiteCommands(evaluate: Command): void {
           commits: number;
           since?: string;
           queries: number;
+          questions: number;
           label?: string;
           db?: string;
           json?: boolean;
@@ -79,7 +81,12 @@ export function registerEvalSuiteCommands(evaluate: Command): void {
             store,
             ...(options.evals ? { evals: options.evals.split(",").map((name) => name.trim()) } : {}),
             ...(options.label ? { label: options.label } : {}),
-            options: { since: options.since, commits: options.commits, retrievalQueries: options.queries },
+            options: {
+              since: options.since,
+              commits: options.commits,
+              retrievalQueries: options.queries,
+              chatQuestions: options.questions,
+            },
             // A run from the CLI with the default model trains the gate the editor then uses.
             storeGate: options.model === undefined,
             feedbackDatabase: resolveFeedbackDatabaseOption(undefined, root),
