@@ -18,6 +18,7 @@ import { type HearthStatus, statusRequest } from "../../server/src/protocol";
 import { activateChat } from "./chat/activateChat";
 import { activateCompletionPrefetch } from "./completionPrefetch";
 import { activateRemoteApiKeys, type RemoteApiKeys } from "./engines/remoteApiKeys";
+import { activateEvals } from "./evals/activateEvals";
 import { activateFeedback, type FeedbackFeature } from "./feedback/activateFeedback";
 import { activateCudaSupport } from "./gpu/cudaSupport";
 import { CrashPolicy, restartWindowMs } from "./lsp/crashPolicy";
@@ -43,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
   activateChat(context, () => client, feedback.record, output);
   activateCudaSupport(context, output);
   const remoteApiKeys = activateRemoteApiKeys(context, () => client, output);
+  activateEvals(context, () => client, output);
 
   const crashPolicy = new CrashPolicy();
   const errorHandler: ErrorHandler = {

@@ -157,11 +157,13 @@ ${table("By context source", stats.byContextSource, false)}
 </html>`;
 }
 
-/** Draws the charts; runs in the webview. Resolves theme colours, then marks the page ready for tests. */
-const drawScript = `
-(() => {
-  const vscode = acquireVsCodeApi();
-  document.getElementById("refresh").addEventListener("click", () => vscode.postMessage({ type: "refresh" }));
+/**
+ * Defines `drawHearthCharts()` in the webview: draws every configuration in `#hearth-charts` into its
+ * `chart-<id>` canvas with Chart.js, theme colours (`var(--vscode-*)`) resolved first, and returns how many it
+ * drew. Shared with the evals report.
+ */
+export const chartDrawingScript = `
+function drawHearthCharts() {
   const style = getComputedStyle(document.body);
   const resolve = (value) => {
     if (typeof value === "string" && value.startsWith("var(")) {
@@ -177,7 +179,17 @@ const drawScript = `
   for (const chart of charts) {
     new Chart(document.getElementById("chart-" + chart.id), resolve(chart.config));
   }
-  document.body.dataset.chartsReady = String(charts.length);
+  return charts.length;
+}
+`;
+
+/** Draws the charts; runs in the webview. Then marks the page ready for tests. */
+const drawScript = `
+${chartDrawingScript}
+(() => {
+  const vscode = acquireVsCodeApi();
+  document.getElementById("refresh").addEventListener("click", () => vscode.postMessage({ type: "refresh" }));
+  document.body.dataset.chartsReady = String(drawHearthCharts());
 })();
 `;
 

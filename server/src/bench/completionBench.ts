@@ -19,7 +19,7 @@ import {
   StreamMessageWriter,
 } from "vscode-languageserver-protocol/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { percentile, ratio } from "../base/numbers";
+import { percentile, ratio, seededRandom } from "../base/numbers";
 import {
   type HearthStatus,
   type PrefetchCompletionParams,
@@ -31,7 +31,6 @@ import {
   defaultTraceOptions,
   defaultTypingRhythm,
   pauseAfter,
-  seededRandom,
   type TypingSession,
 } from "./typingTrace";
 

@@ -32,6 +32,7 @@ import {
   InlineCompleter,
   type SuggestionGuard,
 } from "./inlineCompleter";
+import type { LearnedShowGate } from "./learnedShowGate";
 import type { CompletionPlan } from "./pipeline";
 
 export interface CompletionServices {
@@ -42,6 +43,7 @@ export interface CompletionServices {
   search: WorkspaceSearch;
   feedback: FeedbackService;
   guardrails: GuardrailsPolicy;
+  showGate: LearnedShowGate;
   excludeOwnFileFromRetrieval: boolean;
 }
 
@@ -84,10 +86,14 @@ export const completionCapability: CapabilityModule<
       {
         gate: services.feedback,
         guard: suggestionGuard(services.guardrails, createParserBackend({ logger })),
+        ...(settings.learnedGate ? { showGate: services.showGate } : {}),
       },
     );
     let preloaded = false;
-    const stopListening = services.feedback.onOutcome((accepted) => completer.recordOutcome(accepted));
+    const stopListening = services.feedback.onOutcome((accepted) => {
+      completer.recordOutcome(accepted);
+      services.showGate.recordOutcome(accepted);
+    });
 
     /** The request for a cursor in an open document; `undefined` when the document is not open. */
     const requestAt = (
@@ -114,7 +120,12 @@ export const completionCapability: CapabilityModule<
         const request = requestAt(query.uri, query.position, query.trigger);
         if (!request) return null;
         const answer = await completer.complete(request, signal);
-        return answer && toInlineAnswer(answer);
+        if (!answer) return null;
+        // With the gate on, its features travel with the suggestion so feedback can label them.
+        return toInlineAnswer(
+          answer,
+          answer.tokenProbabilities ? services.showGate.features(request, answer) : undefined,
+        );
       },
       notifications: [
         onNotification(prefetchCompletionNotification, (params) => {
@@ -176,7 +187,10 @@ function suggestionGuard(policy: GuardrailsPolicy, backend: ParserBackend): Sugg
   };
 }
 
-function toInlineAnswer(answer: CompletionAnswer): InlineCompletionAnswer {
+function toInlineAnswer(
+  answer: CompletionAnswer,
+  gateFeatures: number[] | undefined,
+): InlineCompletionAnswer {
   const ref: InlineSuggestionRef = {
     id: answer.id,
     source: answer.source,
@@ -187,6 +201,9 @@ function toInlineAnswer(answer: CompletionAnswer): InlineCompletionAnswer {
     serverLatencyMs: Math.round(answer.latencyMs),
     ...(answer.metrics
       ? { promptTokens: answer.metrics.promptTokens, reusedPromptTokens: answer.metrics.reusedPromptTokens }
+      : {}),
+    ...(gateFeatures
+      ? { gateFeatures: gateFeatures.map((value) => Math.round(value * 10_000) / 10_000) }
       : {}),
   };
   return { text: answer.text, ref };

@@ -11,6 +11,8 @@ import { defaultDebounceConfig, defaultMaxTokens } from "./pipeline";
 
 export interface CompletionSettings {
   completer: CompleterConfig;
+  /** Hold back answers the workspace's learned show/abstain gate predicts the user would not take. */
+  learnedGate: boolean;
   /**
    * The completion and draft model settings as written (catalog id, path, address, `null` for none), and how a
    * remote completion model is reached (another provider or model may have another FIM family).
@@ -21,6 +23,11 @@ export interface CompletionSettings {
     remote: { provider?: string; model?: string; fimTemplate?: string };
   };
 }
+
+/**
+ * Off by default: measured with \`hearth eval gate\` on the bundled models, see README ("A learned gate").
+ */
+export const learnedGateDefault = false;
 
 export function resolveCompletionSettings(raw: unknown, warn: WarnSetting): CompletionSettings {
   const section = SettingsSection.of(raw, "completion", warn);
@@ -43,7 +50,10 @@ export function resolveCompletionSettings(raw: unknown, warn: WarnSetting): Comp
         singleLine: section.positiveInteger("maxTokensSingleLine", defaultMaxTokens.singleLine),
         multiline: section.positiveInteger("maxTokensMultiline", defaultMaxTokens.multiline),
       },
+      // Evals record token probabilities to train the learned gate; the gate itself asks for them when on.
+      tokenProbabilities: section.boolean("tokenProbabilities", false),
     },
+    learnedGate: section.boolean("learnedGate", learnedGateDefault),
     models: {
       completion: models.completion,
       draft: models.draft,

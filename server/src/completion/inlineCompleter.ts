@@ -22,6 +22,7 @@ import type {
   GenerationRequest,
   GenerationResult,
   InfillTokens,
+  RequestPriority,
   SpeculationMode,
 } from "../models";
 import {
@@ -78,6 +79,8 @@ export interface CompleterConfig {
   speculation: SpeculationMode | undefined;
   debounce: DebounceConfig | null;
   maxTokens: { singleLine: number; multiline: number };
+  /** Ask the model for each token's probability (the show gate's features; evals record them). */
+  tokenProbabilities: boolean;
 }
 
 /** Time as the completer sees it; tests pass a manual clock so debounce and latency need no real waiting. */
@@ -104,10 +107,17 @@ export interface SuggestionGuard {
   admit(request: CompletionRequest, text: string): Promise<string | null>;
 }
 
+/** Decides before display whether a fresh model answer is worth showing (`completion/learnedShowGate.ts`). */
+export interface ShowGate {
+  show(request: CompletionRequest, answer: CompletionAnswer): boolean;
+}
+
 export interface CompleterOptions {
   /** The feedback policy: pauses after rejections, rejected texts. */
   gate?: SuggestionGate;
   guard?: SuggestionGuard;
+  /** The learned show/abstain gate; its answers need token probabilities, which are then always asked for. */
+  showGate?: ShowGate;
   clock?: CompleterClock;
 }
 
@@ -120,6 +130,8 @@ export interface CompletionRequest {
   text: string;
   offset: number;
   trigger: "automatic" | "invoked";
+  /** The generation's priority; default `interactive` (a keystroke). Evals ask at `background`. */
+  priority?: RequestPriority;
 }
 
 export interface CompletionAnswer {
@@ -135,6 +147,8 @@ export interface CompletionAnswer {
   /** The prompt layout (`<family>/<revision>`); `null` for answers that did not build a prompt (cache). */
   promptVersion: string | null;
   contextSources: string[];
+  /** The model's probability of each generated token, when they were asked for; `null` otherwise. */
+  tokenProbabilities: number[] | null;
 }
 
 interface InFlight {
@@ -177,6 +191,7 @@ export class InlineCompleter {
   private readonly inFlight = new Map<string, InFlight>();
   private readonly gate: SuggestionGate | undefined;
   private readonly guard: SuggestionGuard | undefined;
+  private readonly showGate: ShowGate | undefined;
   private readonly clock: CompleterClock;
   private disposed = false;
   private family: Promise<FimFamily> | undefined;
@@ -205,6 +220,7 @@ export class InlineCompleter {
     this.debounce = new DebounceTracker(config.debounce ?? undefined);
     this.gate = options.gate;
     this.guard = options.guard;
+    this.showGate = options.showGate;
     this.clock = options.clock ?? systemClock;
   }
 
@@ -259,6 +275,7 @@ export class InlineCompleter {
           template: null,
           promptVersion: null,
           contextSources: [],
+          tokenProbabilities: null,
         };
       }
     }
@@ -419,7 +436,8 @@ export class InlineCompleter {
           maxTokens: plan.maxTokens,
           temperature: 0,
           speculation: this.config.speculation,
-          priority: purpose === "request" ? "interactive" : "background",
+          priority: purpose === "request" ? (request.priority ?? "interactive") : "background",
+          tokenProbabilities: this.config.tokenProbabilities || this.showGate !== undefined,
           onText: (textSoFar) => (filter.push(textSoFar).stop ? "stop" : "continue"),
         },
         signal,
@@ -443,10 +461,8 @@ export class InlineCompleter {
       if (!finalized) return null;
       const text = this.guard ? await this.guard.admit(request, finalized) : finalized;
       if (!text) return null;
-      const id = randomUUID();
-      if (this.config.cache) this.cache.store(key, { text, id });
-      return {
-        id,
+      const answer: CompletionAnswer = {
+        id: randomUUID(),
         text,
         source: "model",
         latencyMs: this.clock.now() - started,
@@ -455,7 +471,12 @@ export class InlineCompleter {
         template: plan.prompt.family,
         promptVersion: plan.promptVersion,
         contextSources: [...new Set(plan.context.snippets.map((snippet) => snippet.source))],
+        tokenProbabilities: result.tokenProbabilities ?? null,
       };
+      // An answer the gate holds back is not cached either, so typing on does not bring it up.
+      if (this.showGate && !this.showGate.show(request, answer)) return null;
+      if (this.config.cache) this.cache.store(key, { text, id: answer.id });
+      return answer;
     } catch (error) {
       if (signal.aborted) return stale();
       this.logger.error(`inline completion failed for ${request.path}`, error);

@@ -6,6 +6,7 @@
 import { chatCapability } from "../chat/capability";
 import { completionCapability } from "../completion/capability";
 import { enginesCapability } from "../engines/capability";
+import { evalsCapability } from "../eval/capability";
 import { feedbackCapability } from "../feedback/capability";
 import { guardrailsCapability } from "../guardrails/capability";
 import { healthCapability } from "../health/capability";
@@ -21,4 +22,5 @@ export const capabilityModules = [
   feedbackCapability,
   completionCapability,
   chatCapability,
+  evalsCapability,
 ] as const;

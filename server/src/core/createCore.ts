@@ -12,6 +12,7 @@
 import { messageOf } from "../base/errors";
 import type { Logger } from "../base/logger";
 import type { Capability, CapabilityModule, ClientPort, OpenDocuments } from "../capability/capability";
+import { LearnedShowGate } from "../completion/learnedShowGate";
 import { FeedbackService, feedbackDatabasePath, resolveFeedbackConfig } from "../feedback";
 import { GuardrailsPolicy } from "../guardrails";
 import { baseStatus } from "../health/serverStatus";
@@ -72,7 +73,11 @@ export interface CoreServices {
   guardrails: GuardrailsPolicy;
   /** API keys for remote engines, in memory; engines and index hosts read them at each call. */
   credentials: RemoteCredentials;
+  /** The learned show/abstain gate: the evals capability sets its model, completion consults it. */
+  showGate: LearnedShowGate;
   excludeOwnFileFromRetrieval: boolean;
+  /** Builds another core (evals: one per workspace state or candidate model, never the user's settings). */
+  createCore: (options: CoreOptions) => Promise<HearthCore>;
 }
 
 type AnyModule = (typeof capabilityModules)[number];
@@ -152,7 +157,9 @@ export class HearthCore {
       }),
       guardrails,
       credentials,
+      showGate: new LearnedShowGate(),
       excludeOwnFileFromRetrieval: options.excludeOwnFileFromRetrieval ?? false,
+      createCore,
     };
   }
 

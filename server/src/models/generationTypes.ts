@@ -82,6 +82,11 @@ export interface GenerationRequest {
   /** Called with the whole text so far after each token (stop strings held back); answer `stop` to finish early. */
   onText?: (textSoFar: string) => TextHookAnswer;
   /**
+   * Also return the probability the model gave each generated token (the show/abstain gate's features).
+   * Off by default: llama.cpp then skips the softmax over the vocabulary.
+   */
+  tokenProbabilities?: boolean;
+  /**
    * A GBNF grammar the answer must follow (llama.cpp's format): tokens it does not allow are never sampled,
    * and generation ends when it is complete. Speculation is off for such a request.
    */
@@ -106,6 +111,8 @@ export interface GenerationResult {
   text: string;
   tokens: number[];
   metrics: GenerationMetrics;
+  /** With `tokenProbabilities`: the probability of each of `tokens`, in order (0 to 1). */
+  tokenProbabilities?: number[];
 }
 
 /**

@@ -24,6 +24,8 @@ export interface TokenProposer {
 }
 
 export interface DecodeStats {
+  /** When set, the probability the target gave each yielded token is appended here. */
+  tokenProbabilities?: number[];
   /** Proposed tokens the target evaluated. */
   drafted: number;
   /** Proposed tokens the target confirmed. */
@@ -47,9 +49,17 @@ export async function* plainDecode(
   },
   stats: DecodeStats,
 ): AsyncGenerator<Token> {
-  for await (const token of sequence.evaluate(pending, options)) {
+  if (!stats.tokenProbabilities) {
+    for await (const token of sequence.evaluate(pending, options)) {
+      stats.targetEvaluations++;
+      yield token;
+    }
+    return;
+  }
+  for await (const output of sequence.evaluateWithMetadata(pending, { confidence: true }, options)) {
     stats.targetEvaluations++;
-    yield token;
+    stats.tokenProbabilities.push(output.confidence);
+    yield output.token;
   }
 }
 
@@ -137,7 +147,8 @@ export async function* speculativeDecode(
   stats: DecodeStats,
 ): AsyncGenerator<Token> {
   const model = sequence.model;
-  const next = { generateNext: { token: true, options: { temperature: 0 } } } as const;
+  const confidence = stats.tokenProbabilities !== undefined;
+  const next = { generateNext: { token: true, confidence, options: { temperature: 0 } } } as const;
   let feed = pending;
   while (true) {
     const room = sequence.contextSize - (sequence.nextTokenIndex + feed.length) - 1;
@@ -168,12 +179,15 @@ export async function* speculativeDecode(
     let token = outputs[first]?.next.token;
     if (token == null) throw new Error("llama.cpp sampled no token");
     const emitted: Token[] = [token];
+    const probabilities = [outputs[first]?.next.confidence ?? 0];
     let accepted = 0;
     while (accepted < proposals.length && proposals[accepted] === token && !model.isEogToken(token)) {
-      token = outputs[first + 1 + accepted]?.next.token;
+      const output = outputs[first + 1 + accepted]?.next;
+      token = output?.token;
       if (token == null) break;
       accepted++;
       emitted.push(token);
+      probabilities.push(output?.confidence ?? 0);
     }
     stats.accepted += accepted;
     tuner.recordOutcome(proposals.length, accepted);
@@ -183,9 +197,10 @@ export async function* speculativeDecode(
         { start: sequence.nextTokenIndex - rejected, end: sequence.nextTokenIndex },
       ]);
     }
-    for (const emittedToken of emitted) {
+    for (const [index, emittedToken] of emitted.entries()) {
       if (model.isEogToken(emittedToken)) return;
       history.push(emittedToken);
+      stats.tokenProbabilities?.push(probabilities[index]!);
       yield emittedToken;
     }
     feed = [emitted.at(-1)!];

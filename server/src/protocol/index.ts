@@ -9,6 +9,7 @@ export * from "./chat";
 export * from "./completion";
 export * from "./descriptors";
 export * from "./engines";
+export * from "./evals";
 export * from "./feedback";
 export * from "./search";
 export * from "./status";
