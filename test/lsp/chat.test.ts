@@ -261,7 +261,8 @@ test("with hearth.models.chat = none a question gets stopReason noModel and a no
 });
 
 test("a question while the index is still being built is answered, with a note saying so", async () => {
-  const root = generatedWorkspace(600, 12);
+  // Large enough that the lexical first pass takes seconds even on a fast machine (600 files took 1.75 s).
+  const root = generatedWorkspace(4000, 12);
   const server = await startChatServer(root);
   try {
     await until(server, "the first pass under way", (status) =>
@@ -281,6 +282,45 @@ test("a question while the index is still being built is answered, with a note s
     );
     const status = await server.connection.sendRequest(statusRequest.type);
     assert.ok(status.indexes.length === 1);
+  } finally {
+    await server.stop();
+    removeWorkspace(root);
+  }
+});
+
+test("a selection bigger than the context is cut to the lines that fit, with a note, and the answer still comes", async () => {
+  const root = copyFixture();
+  const server = await startChatServer(root);
+  try {
+    await until(server, "the index", indexed);
+    const lines = Array.from({ length: 6000 }, (_, index) => `value_${index} = compute(${index}) + offset`);
+    const uri = `file://${path.join(root, "pkg", "big.py")}`;
+    const cancel = new CancellationTokenSource();
+    const { result } = await ask(
+      server,
+      {
+        question: "What does @selection compute?",
+        selection: {
+          uri,
+          range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } },
+          text: lines.join("\n"),
+        },
+      },
+      // Only the context matters here: stop the answer at its first words.
+      { cancel, onDelta: () => cancel.cancel() },
+    );
+    assert.ok(["finished", "cancelled", "maxTokens"].includes(result.stopReason), JSON.stringify(result));
+    const given = result.contextUsed.find((item) => item.path === "pkg/big.py");
+    assert.ok(given, `the selection is in the context: ${JSON.stringify(result.contextUsed)}`);
+    assert.ok((given.endLine ?? 0) - (given.startLine ?? 0) + 1 < lines.length, JSON.stringify(given));
+    const cut = [...result.leftOut, ...result.contextUsed].find(
+      (item) => item.path === "pkg/big.py" && item.note,
+    );
+    assert.ok(
+      cut || result.notes.some((note) => /big\.py|selection|cut|truncat/i.test(note)),
+      JSON.stringify(result),
+    );
+    assert.ok((await server.connection.sendRequest(statusRequest.type)).version, "the server is alive");
   } finally {
     await server.stop();
     removeWorkspace(root);
