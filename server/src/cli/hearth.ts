@@ -13,6 +13,7 @@ import { registerFeedbackCommands } from "./commands/feedbackCommands";
 import { registerIndexCommands } from "./commands/indexCommands";
 import { registerIndexHostCommand } from "./commands/indexHost";
 import { registerModelsCommand } from "./commands/models";
+import { registerReviewCommand } from "./commands/review";
 import { registerServeCommand } from "./commands/serve";
 import { registerStatusCommand } from "./commands/status";
 
@@ -32,5 +33,6 @@ registerCompleteCommand(program);
 registerIndexHostCommand(program);
 registerModelsCommand(program);
 registerFeedbackCommands(program);
+registerReviewCommand(program);
 
 await program.parseAsync(process.argv);

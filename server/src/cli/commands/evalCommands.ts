@@ -10,6 +10,7 @@ import { defaultIndexPath, hearthCacheFolder } from "../../index/indexLocation";
 import { createCliEngine, embeddingSettings, optionalEmbedder, stderrLogger } from "../cliEngine";
 import { createProgressReporter } from "../progressReporter";
 import { printResult } from "./bench";
+import { registerReviewEvalCommand } from "./reviewEval";
 
 export function registerEvalCommand(program: Command): Command {
   const evaluate = program.command("eval").description("run a quality eval and print its figures");
@@ -123,5 +124,6 @@ export function registerEvalCommand(program: Command): Command {
         }
       },
     );
+  registerReviewEvalCommand(evaluate);
   return evaluate;
 }
