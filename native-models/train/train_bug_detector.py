@@ -45,7 +45,7 @@ CFG = dict(buckets=8192, dimension=32, hidden=64, epochs=8, batch=256, lr=3e-3, 
 # findings on natural (unchanged) sites of one function, summed over kinds. The goal is <= 0.1 per clean case;
 # the budget leaves room for code unlike the training corpus.
 FP_BUDGET_PER_FUNCTION = 0.05
-THREADS = 2
+THREADS = 1  # the build machine is shared; OpenMP threads spin-waiting for each other were ~10x slower
 
 
 def validation(group):
@@ -58,8 +58,8 @@ def log(msg):
 
 
 # ----------------------------------------------------------------------------- data
-def dump_sites(work, files, seed, buckets):
-    """Bundles the TypeScript dump script with esbuild and runs it over `files`."""
+def dump_sites(work, files, split, seed, buckets):
+    """Bundles the TypeScript dump script with esbuild and runs it over `files` (repairs for non-training rows)."""
     bundle = os.path.join(work, "dumpBugSites.mjs")
     esbuild = os.path.join(REPO, "node_modules", ".bin", "esbuild")
     subprocess.run([esbuild, os.path.join(HERE, "node", "dumpBugSites.ts"), "--bundle", "--platform=node",
@@ -67,10 +67,18 @@ def dump_sites(work, files, seed, buckets):
                    cwd=REPO, check=True)
     listing = os.path.join(work, "bug-files.json")
     with open(listing, "w", encoding="utf-8") as f:
-        json.dump([{"path": c["path"], "index": i} for i, c in enumerate(files)], f)
+        json.dump([{"path": c["path"], "index": i, "repairs": bool(split[i] != 0)} for i, c in enumerate(files)], f)
     out = os.path.join(work, "bug-sites.jsonl")
     subprocess.run(["node", bundle, listing, out, str(buckets), str(seed)], cwd=REPO, check=True)
     return out
+
+
+def id_array(rows, slots):
+    ids = np.full((len(rows), slots, MAX_IDS), -1, dtype=np.int64)
+    for i, t in enumerate(rows):
+        for s, slot in enumerate(t):
+            ids[i, s, :len(slot)] = slot[:MAX_IDS]
+    return ids
 
 
 class KindData:
@@ -78,17 +86,26 @@ class KindData:
         self.y = np.array([r["y"] for r in rows], dtype=np.float32)
         self.file = np.array([r["f"] for r in rows], dtype=np.int64)
         self.pair = np.array([r["p"] for r in rows], dtype=np.int64)
-        ids = np.full((len(rows), slots, MAX_IDS), -1, dtype=np.int64)
-        for i, r in enumerate(rows):
-            for s, slot in enumerate(r["t"]):
-                ids[i, s, :len(slot)] = slot[:MAX_IDS]
-        self.ids = ids
+        self.ids = id_array([r["t"] for r in rows], slots)
         self.numbers = np.array([r["n"] for r in rows], dtype=np.float32).reshape(len(rows), numbers)
+        # repairs (validation and held-out rows only): features of each mend the learned pass weighs
+        self.has_repairs = np.array(["r" in r for r in rows], dtype=bool)
+        owners = [i for i, r in enumerate(rows) for _ in r.get("r", [])]
+        self.repair_owner = np.array(owners, dtype=np.int64)
+        self.repair_ids = id_array([rep[0] for r in rows for rep in r.get("r", [])], slots)
+        self.repair_numbers = np.array([rep[1] for r in rows for rep in r.get("r", [])],
+                                       dtype=np.float32).reshape(len(owners), numbers)
 
     def take(self, mask):
         out = KindData.__new__(KindData)
-        for name in ("y", "file", "pair", "ids", "numbers"):
+        for name in ("y", "file", "pair", "ids", "numbers", "has_repairs"):
             setattr(out, name, getattr(self, name)[mask])
+        index = np.full(len(self.y), -1, dtype=np.int64)
+        index[np.nonzero(mask)[0]] = np.arange(int(np.sum(mask)))
+        keep = index[self.repair_owner] >= 0 if len(self.repair_owner) else np.zeros(0, dtype=bool)
+        out.repair_owner = index[self.repair_owner][keep]
+        out.repair_ids = self.repair_ids[keep]
+        out.repair_numbers = self.repair_numbers[keep]
         return out
 
     def __len__(self):
@@ -143,6 +160,20 @@ def scores(model, kind, d, batch=4096):
     return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
 
 
+def repair_scores(model, kind, d):
+    """Lowest score among each row's repairs, as the learned pass computes it: 0 for an added `await` (the
+    site disappears), +inf for a row without any repair (it can never be reported)."""
+    if kind == "missing-await":
+        return np.zeros(len(d), dtype=np.float32)
+    best = np.full(len(d), np.inf, dtype=np.float32)
+    if len(d.repair_owner):
+        holder = KindData.__new__(KindData)
+        holder.ids, holder.numbers = d.repair_ids, d.repair_numbers
+        holder.y = np.zeros(len(d.repair_owner), dtype=np.float32)
+        np.minimum.at(best, d.repair_owner, scores(model, kind, holder))
+    return best
+
+
 def auc(y, s):
     order = np.argsort(s, kind="mergesort")
     ranks = np.empty(len(s))
@@ -160,7 +191,7 @@ def pair_accuracy(d, s):
     for i in np.nonzero(d.pair >= 0)[0]:
         by_pair.setdefault(int(d.pair[i]), {})[int(d.y[i])] = s[i]
     both = [v for v in by_pair.values() if 0 in v and 1 in v]
-    return float(np.mean([v[1] > v[0] for v in both])) if both else float("nan")
+    return float(np.mean([v[1] > v[0] for v in both])) if both else None
 
 
 def natural_mask(d):
@@ -212,32 +243,42 @@ def sites_per_function(stats):
     return {k: sum(s["sites"][k] for s in stats) / max(1, functions) for k in KINDS}
 
 
+MARGINS = [-1.0, 0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+
+
 def choose_thresholds(val, model, per_function, budget):
-    """Per-kind thresholds that maximise mean recall on seeded bugs while the expected false positives per
-    function (natural sites per function x false-positive rate, summed over kinds) stay within `budget`.
-    Lagrangian search: for a cost c, each kind picks the threshold maximising recall - c * fp; c is raised
-    until the budget holds."""
+    """Per kind, a score threshold and a margin (the site must score at least `margin` above its best repair)
+    that together maximise mean recall on seeded bugs while the expected false positives per function
+    (natural sites per function x false-positive rate, summed over kinds) stay within `budget`.
+    Lagrangian search: for a cost c each kind picks the pair maximising recall - c * fp; c rises until the
+    budget holds."""
     curves = {}
     for k in KINDS:
         d = val[k]
         s = scores(model, k, d)
-        pos = np.sort(s[d.y == 1])
-        neg = np.sort(s[natural_mask(d)])
-        grid = np.unique(np.concatenate([np.linspace(0.5, 0.9999, 400), np.quantile(pos, np.linspace(0, 1, 200))]))
-        recall = 1 - np.searchsorted(pos, grid, side="right") / max(1, len(pos))
-        fpr = 1 - np.searchsorted(neg, grid, side="right") / max(1, len(neg))
-        curves[k] = (grid, recall, fpr * per_function[k])
+        gain = s - repair_scores(model, k, d)
+        pos = (d.y == 1) & d.has_repairs
+        neg = natural_mask(d) & d.has_repairs
+        grid = np.unique(np.concatenate([np.linspace(0.05, 0.9999, 300), np.quantile(s[pos], np.linspace(0, 1, 150))]))
+        options = []
+        for margin in MARGINS:
+            ok_pos = np.sort(s[pos][gain[pos] >= margin])
+            ok_neg = np.sort(s[neg][gain[neg] >= margin])
+            recall = (len(ok_pos) - np.searchsorted(ok_pos, grid, side="left")) / max(1, pos.sum())
+            fpr = (len(ok_neg) - np.searchsorted(ok_neg, grid, side="left")) / max(1, neg.sum())
+            options.extend(zip(grid, [margin] * len(grid), recall, fpr * per_function[k]))
+        curves[k] = np.array(options, dtype=np.float64)
     chosen = None
-    for cost in np.geomspace(0.01, 1000, 400):
+    for cost in np.geomspace(0.01, 10000, 600):
         pick = {}
-        for k, (grid, recall, fp) in curves.items():
-            i = int(np.argmax(recall - cost * fp))
-            pick[k] = (float(grid[i]), float(recall[i]), float(fp[i]))
-        if sum(v[2] for v in pick.values()) <= budget:
+        for k, table in curves.items():
+            i = int(np.argmax(table[:, 2] - cost * table[:, 3]))
+            pick[k] = table[i]
+        if sum(v[3] for v in pick.values()) <= budget:
             chosen = pick
             break
-    return {k: {"threshold": round(v[0], 4), "validationRecall": round(v[1], 4),
-                "validationFalsePositivesPerFunction": round(v[2], 4)} for k, v in chosen.items()}
+    return {k: {"threshold": round(float(v[0]), 4), "margin": float(v[1]), "validationRecall": round(float(v[2]), 4),
+                "validationFalsePositivesPerFunction": round(float(v[3]), 4)} for k, v in chosen.items()}
 
 
 def metrics(model, data, thresholds):
@@ -247,14 +288,17 @@ def metrics(model, data, thresholds):
         if not len(d):
             continue
         s = scores(model, k, d)
-        t = thresholds[k]["threshold"]
+        t, m = thresholds[k]["threshold"], thresholds[k]["margin"]
+        flagged = (s >= t) & (s - repair_scores(model, k, d) >= m)
         nat = natural_mask(d)
+        pos = d.y == 1
+        pa = pair_accuracy(d, s)
         out[k] = {
-            "seededBugs": int((d.y == 1).sum()), "naturalSites": int(nat.sum()),
-            "auc": round(auc(d.y[(d.y == 1) | nat], s[(d.y == 1) | nat]), 4),
-            "pairAccuracy": round(pair_accuracy(d, s), 4),
-            "recallAtThreshold": round(float((s[d.y == 1] > t).mean()), 4),
-            "falsePositiveRateAtThreshold": round(float((s[nat] > t).mean()), 5),
+            "seededBugs": int(pos.sum()), "naturalSites": int(nat.sum()),
+            "auc": round(auc(d.y[pos | nat], s[pos | nat]), 4),
+            "pairAccuracy": None if pa is None else round(pa, 4),
+            "recallAtThreshold": round(float(flagged[pos].mean()), 4),
+            "falsePositiveRateAtThreshold": round(float(flagged[nat].mean()), 5),
         }
     return out
 
@@ -271,7 +315,7 @@ def export(model, cfg, thresholds, path):
         "format": "hearth-bug-detector", "version": 1, "buckets": cfg["buckets"], "dimension": cfg["dimension"],
         "hidden": cfg["hidden"], "maxIdsPerSlot": MAX_IDS,
         "kinds": {k: {"layout": LAYOUT[k], "slots": SHAPE[LAYOUT[k]][0], "numbers": SHAPE[LAYOUT[k]][1],
-                      "threshold": thresholds[k]["threshold"]} for k in KINDS},
+                      "threshold": thresholds[k]["threshold"], "margin": thresholds[k]["margin"]} for k in KINDS},
         "tensors": [{"name": n, "shape": list(t.shape)} for n, t in tensors],
     }
     raw = json.dumps(header, separators=(",", ":")).encode()
@@ -315,8 +359,13 @@ def main():
         f"{len(held_files)} held out; {len(skipped)} locked files missing here: {skipped}")
     dump = os.path.join(args.work, "bug-sites.jsonl")
     t0 = time.time()
-    if not args.reuse_dump:
-        dump = dump_sites(args.work, files, CFG["dump_seed"], CFG["buckets"])
+    if args.reuse_dump:
+        # the dump's file indices refer to the listing written with it
+        by_path = {c["path"]: split[i] for i, c in enumerate(files)}
+        with open(os.path.join(args.work, "bug-files.json"), encoding="utf-8") as f:
+            split = np.array([by_path.get(e["path"], -1) for e in json.load(f)])
+    else:
+        dump = dump_sites(args.work, files, split, CFG["dump_seed"], CFG["buckets"])
     dump_wall = time.time() - t0
     data, stats = load_rows(dump)
     part = {name: {k: d.take(split[d.file] == code) for k, d in data.items()}

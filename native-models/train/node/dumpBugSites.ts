@@ -4,11 +4,19 @@
 // re-parsed and re-extracted (label 1); a seeded row and the natural row it came from share a pair id.
 // Usage (train_bug_detector.py bundles and runs it):
 //   node dumpBugSites.mjs <files.json> <out.jsonl> <buckets> <seed>
-//   files.json: [{"path", "index"}]; out rows: {"k": kind, "y": 0|1, "f": file index, "p": pair id or -1,
-//   "t": [[embedding ids] per slot], "n": [numbers]}, plus one {"stats": ...} row per file.
+//   files.json: [{"path", "index", "repairs"}]; out rows: {"k": kind, "y": 0|1, "f": file index,
+//   "p": pair id or -1, "t": [[embedding ids] per slot], "n": [numbers]}, plus one {"stats": ...} row per
+//   file. Rows of files marked "repairs" (validation and held-out) also carry "r": the [t, n] features of
+//   each repair the learned pass would weigh (bugEdits.repairsOf), for choosing its thresholds.
 import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { seededRandom } from "../../../server/src/bench/typingTrace";
-import { applyEdit, extentAfter, removeAwaitEdit, seedEdit } from "../../../server/src/review/bugEdits";
+import {
+  applyEdit,
+  extentAfter,
+  removeAwaitEdit,
+  repairsOf,
+  seedEdit,
+} from "../../../server/src/review/bugEdits";
 import {
   type BugKind,
   bugKinds,
@@ -29,10 +37,14 @@ if (!filesPath || !outPath || !bucketsText || !seedText) {
 const buckets = Number(bucketsText);
 const seed = Number(seedText);
 /** Natural sites kept per file and kind (label 0), and bugs seeded per file and kind (label 1). */
-const naturalPerKind = 24;
-const seededPerKind = 8;
+const naturalPerKind = 40;
+const seededPerKind = 14;
+/** Awaits are rarer than the other sites (much of node_modules is compiled to ES5), so all are used. */
+const seededAwaitsPerFile = 60;
 
-const files: { path: string; index: number }[] = JSON.parse(readFileSync(filesPath, "utf8"));
+const files: { path: string; index: number; repairs: boolean }[] = JSON.parse(
+  readFileSync(filesPath, "utf8"),
+);
 const parser = createParserBackend({ backend: "native" });
 // Synchronous writes: the loop never yields to the event loop for long, so a stream would only buffer.
 const outFile = openSync(outPath, "w");
@@ -41,10 +53,30 @@ let pairId = 0;
 const totals = { natural: 0, seeded: 0, lost: 0 };
 const started = Date.now();
 
-function row(site: CandidateSite, label: number, file: number, pair: number): string {
-  const t = site.tokens.map((token) => tokenIds(token, buckets));
-  const n = site.numbers.map((value) => Math.round(value * 1e4) / 1e4);
-  return `${JSON.stringify({ k: bugKinds.indexOf(site.kind), y: label, f: file, p: pair, t, n })}\n`;
+const ids = (tokens: string[]) => tokens.map((token) => tokenIds(token, buckets));
+const rounded = (numbers: number[]) => numbers.map((value) => Math.round(value * 1e4) / 1e4);
+
+function row(
+  site: CandidateSite,
+  label: number,
+  file: { index: number; repairs: boolean },
+  pair: number,
+  text: string,
+): string {
+  const fields: Record<string, unknown> = {
+    k: bugKinds.indexOf(site.kind),
+    y: label,
+    f: file.index,
+    p: pair,
+    t: ids(site.tokens),
+    n: rounded(site.numbers),
+  };
+  if (file.repairs) {
+    fields.r = repairsOf(site, text).flatMap((repair) =>
+      repair.features ? [[ids(repair.features.tokens), rounded(repair.features.numbers)]] : [],
+    );
+  }
+  return `${JSON.stringify(fields)}\n`;
 }
 
 function shuffled<T>(items: T[], random: () => number): T[] {
@@ -137,11 +169,11 @@ for (const [position, file] of files.entries()) {
       random,
     );
     for (const site of natural.slice(0, naturalPerKind)) {
-      out.write(row(site, 0, file.index, -1));
+      out.write(row(site, 0, file, -1, text));
       totals.natural++;
     }
     if (kind === "missing-await") {
-      for (const call of shuffled(extracted.awaitedCalls, random).slice(0, seededPerKind)) {
+      for (const call of shuffled(extracted.awaitedCalls, random).slice(0, seededAwaitsPerFile)) {
         seedings.push({
           kind,
           natural: undefined,
@@ -197,8 +229,8 @@ for (const [position, file] of files.entries()) {
         continue;
       }
       const pair = seeding.natural ? pairId++ : -1;
-      if (seeding.natural) out.write(row(seeding.natural, 0, file.index, pair));
-      out.write(row(seeded, 1, file.index, pair));
+      if (seeding.natural) out.write(row(seeding.natural, 0, file, pair, text));
+      out.write(row(seeded, 1, file, pair, applied.text));
       totals.seeded++;
     }
   }

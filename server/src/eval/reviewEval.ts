@@ -20,7 +20,7 @@ import {
 import type { ReviewFile } from "../review/finding";
 import { git } from "../review/reviewSources";
 import { runReview } from "../review/runReview";
-import { changedOldRegions, parseUnifiedDiff } from "../review/unifiedDiff";
+import { changedLineCount, changedOldRegions, parseUnifiedDiff } from "../review/unifiedDiff";
 import type { LanguageId } from "../syntax/languages";
 import { languageForPath } from "../syntax/languages";
 import type { ParserBackend } from "../syntax/parserBackend";
@@ -64,7 +64,14 @@ export interface ReviewEvalResult extends ReviewEvalScores {
   languages: Record<string, number>;
   seed: number;
   thresholds: Record<BugKind, number>;
-  diff300: { runs: number; changedLines: number; p50Ms: number; p90Ms: number; note: string };
+  diff300: {
+    runs: number;
+    changedLines: number;
+    p50Ms: number;
+    p90Ms: number;
+    p50CpuMs: number;
+    note: string;
+  };
   realFixes: { commits: number; recall: number | null; findings: number; note: string } | null;
   realFixRecall: number | null;
   goals: Record<string, { goal: string; value: number | null; met: boolean | null }>;
@@ -101,8 +108,14 @@ export async function runReviewEval(options: ReviewEvalOptions): Promise<ReviewE
   for (const [index, reviewCase] of cases.entries()) {
     options.onProgress?.(index, cases.length, "reviewing cases");
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const report = await runReview([reviewCase.file], dependencies);
-    outcomes.push({ case: reviewCase, findings: report.findings, milliseconds: performance.now() - started });
+    outcomes.push({
+      case: reviewCase,
+      findings: report.findings,
+      milliseconds: performance.now() - started,
+      cpuMilliseconds: cpuMilliseconds(cpu),
+    });
   }
   options.onProgress?.(cases.length, cases.length, "reviewing cases");
   const scores = scoreReviewEval(outcomes, ["learned"]);
@@ -275,6 +288,7 @@ function regionAfterReformat(
 async function timeDiffReviews(sources: SourceFile[], options: ReviewEvalOptions, random: () => number) {
   const changedLines = 300;
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   for (let run = 0; run < options.diffRuns; run++) {
     const files: ReviewFile[] = [];
     let lines = 0;
@@ -287,17 +301,26 @@ async function timeDiffReviews(sources: SourceFile[], options: ReviewEvalOptions
       lines += take;
     }
     const started = performance.now();
+    const cpu = process.cpuUsage();
     await runReview(files, { parser: options.parser, detector: options.detector });
     times.push(performance.now() - started);
+    cpuTimes.push(cpuMilliseconds(cpu));
   }
   times.sort((a, b) => a - b);
+  cpuTimes.sort((a, b) => a - b);
   return {
     runs: times.length,
     changedLines,
     p50Ms: round(percentile(times, 0.5)),
     p90Ms: round(percentile(times, 0.9)),
+    p50CpuMs: round(percentile(cpuTimes, 0.5)),
     note: "learned pass + verification over in-memory files (parse, site extraction, scoring, fix re-parse); git and disk reads excluded",
   };
+}
+
+function cpuMilliseconds(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
 }
 
 /** Small commits whose message says "fix": review the lines each changed in its parent. */
@@ -345,10 +368,7 @@ async function replayFixCommits(options: ReviewEvalOptions): Promise<ReviewEvalR
       const language = diff.oldPath ? languageForPath(diff.oldPath) : null;
       return !diff.binary && language !== null && detectorSupports(language);
     });
-    const changed = diffs.reduce(
-      (sum, diff) => sum + diff.hunks.reduce((lines, hunk) => lines + hunk.oldLines + hunk.newLines, 0),
-      0,
-    );
+    const changed = diffs.reduce((sum, diff) => sum + changedLineCount(diff), 0);
     if (diffs.length === 0 || diffs.length > 3 || changed > 30) continue;
     const files: ReviewFile[] = [];
     for (const diff of diffs) {

@@ -32,11 +32,21 @@ function finding(line: number, category = "wrong-operator"): Finding {
 test("recall within two lines, precision over all findings, false positives per clean case, per kind and control", () => {
   const scores = scoreReviewEval(
     [
-      { case: reviewCase("wrong-operator", 10), findings: [finding(12), finding(30)], milliseconds: 5 },
-      { case: reviewCase("off-by-one", 10), findings: [finding(13, "off-by-one")], milliseconds: 7 },
-      { case: reviewCase("off-by-one", 4), findings: [finding(4)], milliseconds: 9 },
-      { case: reviewCase("unchanged"), findings: [], milliseconds: 3 },
-      { case: reviewCase("renamed"), findings: [finding(2)], milliseconds: 4 },
+      {
+        case: reviewCase("wrong-operator", 10),
+        findings: [finding(12), finding(30)],
+        milliseconds: 5,
+        cpuMilliseconds: 1,
+      },
+      {
+        case: reviewCase("off-by-one", 10),
+        findings: [finding(13, "off-by-one")],
+        milliseconds: 7,
+        cpuMilliseconds: 1,
+      },
+      { case: reviewCase("off-by-one", 4), findings: [finding(4)], milliseconds: 9, cpuMilliseconds: 1 },
+      { case: reviewCase("unchanged"), findings: [], milliseconds: 3, cpuMilliseconds: 1 },
+      { case: reviewCase("renamed"), findings: [finding(2)], milliseconds: 4, cpuMilliseconds: 1 },
     ],
     ["learned"],
   );

@@ -13,7 +13,9 @@ export const lineTolerance = 2;
 export interface CaseOutcome {
   case: ReviewCase;
   findings: Finding[];
+  /** Wall time, and CPU time of this process (the same work on a machine shared with other jobs). */
   milliseconds: number;
+  cpuMilliseconds: number;
 }
 
 export interface Scores {
@@ -32,6 +34,7 @@ export interface ReviewEvalScores extends Scores {
   perSource: Record<string, Scores & { falsePositivesPerCleanCase: number | null }>;
   p50MsPerCase: number;
   p90MsPerCase: number;
+  p50CpuMsPerCase: number;
 }
 
 export function isNear(finding: Finding, line: number): boolean {
@@ -85,6 +88,7 @@ export function scoreReviewEval(
     perSource[source] = { ...bySource, falsePositivesPerCleanCase: ratio(cleanBySource, clean.length) };
   }
   const times = outcomes.map((outcome) => outcome.milliseconds).sort((a, b) => a - b);
+  const cpuTimes = outcomes.map((outcome) => outcome.cpuMilliseconds).sort((a, b) => a - b);
   return {
     ...overall,
     bugCases: bug.length,
@@ -95,6 +99,7 @@ export function scoreReviewEval(
     perSource,
     p50MsPerCase: round(percentile(times, 0.5)),
     p90MsPerCase: round(percentile(times, 0.9)),
+    p50CpuMsPerCase: round(percentile(cpuTimes, 0.5)),
   };
 }
 

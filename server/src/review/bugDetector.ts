@@ -28,7 +28,10 @@ interface DetectorHeader {
   dimension: number;
   hidden: number;
   maxIdsPerSlot: number;
-  kinds: Record<string, { layout: SiteLayout; slots: number; numbers: number; threshold: number }>;
+  kinds: Record<
+    string,
+    { layout: SiteLayout; slots: number; numbers: number; threshold: number; margin: number }
+  >;
   tensors: { name: string; shape: number[] }[];
 }
 
@@ -42,6 +45,7 @@ interface Head {
   inputs: number;
   hidden: number;
   threshold: number;
+  margin: number;
 }
 
 const magic = "HRTHBUG1";
@@ -115,6 +119,7 @@ export class BugDetector {
         inputs,
         hidden: header.hidden,
         threshold: spec.threshold,
+        margin: spec.margin,
       };
       if (head.w1.length !== header.hidden * inputs || head.w3.length !== header.hidden) {
         throw new BugDetectorFormatError(`the ${kind} head's weights do not match its input size`);
@@ -127,6 +132,14 @@ export class BugDetector {
   /** The score above which a site of this kind is reported, chosen on validation data at training time. */
   threshold(kind: BugKind): number {
     return this.head(kind).threshold;
+  }
+
+  /**
+   * How much higher than its best repair a site must score to be reported (chosen with the threshold): a site
+   * that looks as odd mended as it does now is ambiguous, not buggy.
+   */
+  margin(kind: BugKind): number {
+    return this.head(kind).margin;
   }
 
   /** Probability (0..1) that the site holds a bug of its kind. */

@@ -3,7 +3,7 @@
  * eval plants them, and the learned pass offers the reverse edit as a finding's suggested fix. Pure.
  */
 
-import type { AwaitedCall, BugKind, CandidateSite, TextEdit } from "./candidateSites";
+import type { AwaitedCall, BugKind, CandidateSite, TextEdit, VariableUse } from "./candidateSites";
 import { invertedOperators, offByOnePairs, operatorFamily } from "./candidateSites";
 
 export function applyEdit(text: string, edit: TextEdit): string {
@@ -108,7 +108,7 @@ export function repairsOf(site: CandidateSite, text: string): Repair[] {
     case "wrong-operand": {
       if (detail.layout !== "binary") return [];
       return detail.operands.flatMap((operand) =>
-        detail.alternatives.map((alternative) => {
+        likelyAlternatives(detail.alternatives).map((alternative) => {
           const other = tokens[2 - operand.side]!;
           return {
             edit: { start: operand.span.start, end: operand.span.end, text: alternative.name },
@@ -148,6 +148,15 @@ export function repairsOf(site: CandidateSite, text: string): Repair[] {
       return [{ edit, replacement: "await" }];
     }
   }
+}
+
+/** Substitutes tried when mending a wrong operand: the function's most used variables (training uses the same). */
+export const maxOperandAlternatives = 6;
+
+function likelyAlternatives(alternatives: readonly VariableUse[]): VariableUse[] {
+  return [...alternatives]
+    .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .slice(0, maxOperandAlternatives);
 }
 
 function swapEdit(

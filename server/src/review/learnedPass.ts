@@ -23,10 +23,10 @@ export interface LearnedPassOptions {
   /** Per-kind score thresholds; default: the ones stored in the detector file. */
   thresholds?: Partial<Record<BugKind, number>>;
   /**
-   * A finding needs its best mend to score at least this much lower than the site itself (the detector
-   * must prefer the repaired code). Default 0.
+   * Per-kind margins: a finding needs its best repair to score at least this much lower than the site itself
+   * (the detector must prefer the repaired code); default: the margins stored in the detector file.
    */
-  minimumImprovement?: number;
+  margins?: Partial<Record<BugKind, number>>;
 }
 
 export interface LearnedPassResult {
@@ -84,7 +84,8 @@ function judgeSite(
     const repaired = repair.features ? detector.score({ kind: site.kind, ...repair.features }) : 0;
     if (!best || repaired < best.score) best = { repair, score: repaired };
   }
-  if (!best || score - best.score < (options.minimumImprovement ?? 0)) return undefined;
+  if (!best || score - best.score < (options.margins?.[site.kind] ?? detector.margin(site.kind)))
+    return undefined;
   const edit = best.repair.edit;
   const startLine = lines.lineOf(edit.start) + 1;
   const endLine = lines.lineOf(Math.max(edit.start, edit.end - 1)) + 1;

@@ -94,6 +94,25 @@ describe("review sources", () => {
     );
     rmSync(path.join(repo, "big.py"));
     rmSync(path.join(repo, "extra.py"));
+    run(repo, "checkout", "-q", ".");
+  });
+
+  test("a diff over the changed-line limit keeps its first files and says what it left out", async () => {
+    writeFileSync(path.join(repo, "shapes.py"), original.replace("a / b", "b / a"));
+    writeFileSync(path.join(repo, "more.py"), "x = 1\ny = 2\n");
+    const sources = await gatherReviewSources(
+      repo,
+      { kind: "workingTree" },
+      { maxFileBytes: 1e6, maxChangedLines: 1 },
+    );
+    assert.deepEqual(
+      sources.files.map((file) => file.path),
+      ["shapes.py"],
+    );
+    assert.deepEqual(sources.skipped, [{ path: "more.py", reason: "over the limit of 1 changed lines" }]);
+    assert.match(sources.notes.join("\n"), /larger than 1 changed lines: some files were left out/);
+    rmSync(path.join(repo, "more.py"));
+    run(repo, "checkout", "-q", "shapes.py");
   });
 
   test("staged changes are read from the index, not the working tree", async () => {

@@ -8,8 +8,8 @@ import { execFile } from "node:child_process";
 import { readdir, readFile, stat } from "node:fs/promises";
 import * as path from "node:path";
 import { languageForPath } from "../syntax/languages";
-import type { ReviewFile } from "./finding";
-import { changedLineCount, changedRegions, type FileDiff, parseUnifiedDiff } from "./unifiedDiff";
+import type { LineRange, ReviewFile } from "./finding";
+import { changedRegions, type FileDiff, parseUnifiedDiff } from "./unifiedDiff";
 
 /** Bad input the user can fix (a missing file, not a repository, an unknown base): one line, exit code 2. */
 export class ReviewInputError extends Error {
@@ -19,7 +19,7 @@ export class ReviewInputError extends Error {
 export interface ReviewSourceOptions {
   /** Files above this size are skipped. */
   maxFileBytes: number;
-  /** A diff with more changed lines than this is cut to its first files up to the limit (with a note). */
+  /** A diff with more changed lines (new side) than this is cut to its first files up to the limit (with a note). */
   maxChangedLines: number;
 }
 
@@ -144,22 +144,25 @@ async function gatherDiff(
       sources.skipped.push({ path: relative, reason: "not a language Hearth parses" });
       continue;
     }
-    const lines = diff.hunks.length === 0 ? 0 : changedLineCount(diff);
-    if (sources.changedLines + lines > options.maxChangedLines && sources.files.length > 0) {
+    const regions = diff.hunks.length === 0 ? undefined : changedRegions(diff);
+    if (regions?.length === 0) continue;
+    const overLimit = (lines: number) => {
+      if (sources.changedLines + lines <= options.maxChangedLines || sources.files.length === 0) return false;
       sources.skipped.push({
         path: relative,
         reason: `over the limit of ${options.maxChangedLines} changed lines`,
       });
-      continue;
-    }
+      return true;
+    };
+    if (regions && overLimit(regionLines(regions))) continue;
     const text =
       scope.kind === "staged"
         ? await stagedText(topLevel, relative, options, sources)
         : await readSource(path.join(topLevel, relative), relative, options, sources);
     if (text === undefined) continue;
-    const regions = diff.hunks.length === 0 ? undefined : changedRegions(diff);
-    if (regions?.length === 0) continue;
-    sources.changedLines += lines || text.split("\n").length;
+    const lines = regions ? regionLines(regions) : text.split("\n").length;
+    if (!regions && overLimit(lines)) continue;
+    sources.changedLines += lines;
     sources.files.push({ path: relative, language, text, ...(regions ? { regions } : {}) });
   }
   if (sources.skipped.some((skip) => skip.reason.startsWith("over the limit"))) {
@@ -168,6 +171,10 @@ async function gatherDiff(
     );
   }
   return sources;
+}
+
+function regionLines(regions: readonly LineRange[]): number {
+  return regions.reduce((sum, region) => sum + region.endLine - region.startLine + 1, 0);
 }
 
 /** An untracked file: new as a whole (no hunks means every line is under review). */
