@@ -20,14 +20,14 @@ def main(source_dir, target_dir):
 `;
 
 async function review(cwd: string, files: string[], options: Partial<ReviewOptions> = {}) {
-  let stdout = "";
-  let stderr = "";
+  const stdout: string[] = [];
+  const stderr: string[] = [];
   const code = await reviewCommand(
     files,
     { format: "text", failOn: "error", ...options },
-    { cwd, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
+    { cwd, stdout: (text) => stdout.push(text), stderr: (text) => stderr.push(text) },
   );
-  return { code, stdout, stderr };
+  return { code, stdout: stdout.join(""), stderr: stderr.join("") };
 }
 
 describe("hearth review", () => {
