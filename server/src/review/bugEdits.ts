@@ -4,7 +4,7 @@
  */
 
 import type { AwaitedCall, BugKind, CandidateSite, TextEdit, VariableUse } from "./candidateSites";
-import { invertedOperators, offByOnePairs, operatorFamily } from "./candidateSites";
+import { invertedOperators, offByOnePairs, operatorAgreement, operatorFamily } from "./candidateSites";
 
 export function applyEdit(text: string, edit: TextEdit): string {
   return text.slice(0, edit.start) + edit.text + text.slice(edit.end);
@@ -87,7 +87,15 @@ export function repairsOf(site: CandidateSite, text: string): Repair[] {
           edit: swapEdit(detail.first, detail.second, text),
           features: changed(
             { 2: tokens[3]!, 3: tokens[2]!, 4: tokens[5]!, 5: tokens[4]! },
-            { 6: numbers[6] === 0 ? 0 : -numbers[6]!, 7: numbers[8]!, 8: numbers[7]! },
+            {
+              6: numbers[6] === 0 ? 0 : -numbers[6]!,
+              7: numbers[8]!,
+              8: numbers[7]!,
+              9: numbers[11]!,
+              10: numbers[12]!,
+              11: numbers[9]!,
+              12: numbers[10]!,
+            },
           ),
           replacement: `${detail.second.text}, ${detail.first.text}`,
         },
@@ -101,7 +109,10 @@ export function repairsOf(site: CandidateSite, text: string): Repair[] {
           : (operatorFamily(detail.operator) ?? []).filter((operator) => operator !== detail.operator);
       return replacements.map((operator) => ({
         edit: { ...detail.operatorSpan, text: operator },
-        features: changed({ 0: `op:${operator}` }, {}),
+        features: changed(
+          { 0: `op:${operator}` },
+          atIndex(12, operatorAgreement(detail.sameOperands, detail.swappedOperands, operator)),
+        ),
         replacement: operator,
       }));
     }
@@ -119,6 +130,8 @@ export function repairsOf(site: CandidateSite, text: string): Repair[] {
                 // the substitute occurs once more in the function after the edit
                 [4 + operand.side]: Math.log1p(alternative.count + 1) / 3,
                 [6 + operand.side]: alternative.isParameter ? 1 : 0,
+                [10 + operand.side]:
+                  !alternative.isParameter && alternative.firstOffset >= operand.span.start ? 1 : 0,
               },
             ),
             replacement: alternative.name,
@@ -137,6 +150,9 @@ export function repairsOf(site: CandidateSite, text: string): Repair[] {
           : negation.shape === "plain"
             ? changed({}, { 0: 1 })
             : changed({ 1: `cond:${invertedOperators[negation.operator]}` }, { 6: 1 - numbers[6]! });
+      // the file's other tests of the same condition: those the same way round become the other way round
+      features.numbers[7] = numbers[8]!;
+      features.numbers[8] = numbers[7]!;
       return [{ edit, features, replacement: edit.text }];
     }
     case "missing-await": {
@@ -157,6 +173,10 @@ function likelyAlternatives(alternatives: readonly VariableUse[]): VariableUse[]
   return [...alternatives]
     .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .slice(0, maxOperandAlternatives);
+}
+
+function atIndex(start: number, values: number[]): Record<number, number> {
+  return Object.fromEntries(values.map((value, index) => [start + index, value]));
 }
 
 function swapEdit(

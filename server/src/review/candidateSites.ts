@@ -35,9 +35,9 @@ export const layoutOf: Record<BugKind, SiteLayout> = {
 
 /** Slot and number counts per layout: every site of a layout has exactly these many. */
 export const layoutShape: Record<SiteLayout, { slots: number; numbers: number }> = {
-  call: { slots: 10, numbers: 9 },
-  binary: { slots: 10, numbers: 10 },
-  condition: { slots: 8, numbers: 7 },
+  call: { slots: 10, numbers: 13 },
+  binary: { slots: 10, numbers: 16 },
+  condition: { slots: 8, numbers: 9 },
   await: { slots: 8, numbers: 8 },
 };
 
@@ -78,6 +78,9 @@ export type SiteDetail =
       /** Identifier operands (side 0 left, 1 right), and the other variables of the enclosing function. */
       operands: { span: Span; name: string; side: 0 | 1 }[];
       alternatives: VariableUse[];
+      /** Operators of the file's other operations on the same two operands, in this order and swapped. */
+      sameOperands: Record<string, number>;
+      swappedOperands: Record<string, number>;
     }
   | { layout: "condition"; condition: Span; negation: NegationShape }
   | { layout: "await"; callee: string };
@@ -87,6 +90,8 @@ export interface VariableUse {
   name: string;
   count: number;
   isParameter: boolean;
+  /** Offset of its first occurrence in the function. */
+  firstOffset: number;
 }
 
 export interface Span {
@@ -210,6 +215,8 @@ interface FunctionScope {
   params: Set<string>;
   /** How often each variable-like identifier occurs in the function (nested functions included). */
   identifierCounts: Map<string, number>;
+  /** Where each one first occurs. */
+  firstOffsets: Map<string, number>;
 }
 
 /** Reads every candidate site of a tree; languages the detector does not support give none. */
@@ -296,6 +303,11 @@ class SiteReader {
   private readonly awaitedCallees = new Map<string, number>();
   private readonly plainCallees = new Map<string, number>();
   private readonly sites: CandidateSite[] = [];
+  /** What each site's in-file consistency numbers are computed from, once the whole file is read. */
+  private readonly consistencyKeys = new Map<CandidateSite, ConsistencyKey>();
+  private readonly callArguments = new Map<string, Map<string, number>>();
+  private readonly operandPairs = new Map<string, Map<string, number>>();
+  private readonly conditionPolarities = new Map<string, [number, number]>();
   private readonly awaitedCalls: AwaitedCall[] = [];
 
   constructor(
@@ -316,12 +328,14 @@ class SiteReader {
       nested: false,
       params: new Set(),
       identifierCounts: new Map(),
+      firstOffsets: new Map(),
     };
   }
 
   read(): ExtractedSites {
     this.collect(this.root, [this.moduleScope]);
     this.visit(this.root, this.moduleScope);
+    for (const site of this.sites) site.numbers = [...site.numbers, ...this.consistencyNumbers(site)];
     return {
       language: this.tree.language,
       sites: this.sites,
@@ -351,8 +365,10 @@ class SiteReader {
       }
     } else if (node.type === "identifier" && this.isVariableUse(node)) {
       const name = this.textOf(node);
-      for (const scope of scopes)
+      for (const scope of scopes) {
         scope.identifierCounts.set(name, (scope.identifierCounts.get(name) ?? 0) + 1);
+        if (!scope.firstOffsets.has(name)) scope.firstOffsets.set(name, node.startIndex);
+      }
     } else if (node.type === "call_expression") {
       const callee = this.nameOf(node.childForFieldName("function"));
       const counts =
@@ -407,32 +423,34 @@ class SiteReader {
           similarity(arg1, param1) -
           similarity(arg0, param1) -
           similarity(arg1, param0);
-    this.sites.push(
-      this.site("swapped-arguments", node, [
-        [
-          callee,
-          receiver,
-          arg0,
-          arg1,
-          this.kindOf(first),
-          this.kindOf(second),
-          param0,
-          param1,
-          this.contextOf(node),
-          scope.name,
-        ],
-        [
-          args.length === 2 ? 1 : 0,
-          args.length > 2 ? 1 : 0,
-          params === undefined ? 0 : 1,
-          ...this.languageNumbers,
-          nameMatch,
-          params !== undefined && arg0 === param1 ? 1 : 0,
-          params !== undefined && arg1 === param0 ? 1 : 0,
-        ],
-        { layout: "call", callee, first: this.span(first), second: this.span(second) },
-      ]),
-    );
+    const callSite = this.site("swapped-arguments", node, [
+      [
+        callee,
+        receiver,
+        arg0,
+        arg1,
+        this.kindOf(first),
+        this.kindOf(second),
+        param0,
+        param1,
+        this.contextOf(node),
+        scope.name,
+      ],
+      [
+        args.length === 2 ? 1 : 0,
+        args.length > 2 ? 1 : 0,
+        params === undefined ? 0 : 1,
+        ...this.languageNumbers,
+        nameMatch,
+        params !== undefined && arg0 === param1 ? 1 : 0,
+        params !== undefined && arg1 === param0 ? 1 : 0,
+      ],
+      { layout: "call", callee, first: this.span(first), second: this.span(second) },
+    ]);
+    this.sites.push(callSite);
+    const counts = mapOf(this.callArguments, callee);
+    for (const key of [`0:${arg0}`, `1:${arg1}`]) counts.set(key, (counts.get(key) ?? 0) + 1);
+    this.consistencyKeys.set(callSite, { layout: "call", callee, first: arg0, second: arg1 });
   }
 
   // Wrong operator, off-by-one comparison, wrong operand: binary operations with exactly two operands.
@@ -475,21 +493,44 @@ class SiteReader {
     );
     const alternatives = [...scope.identifierCounts]
       .filter(([name]) => name !== leftName && name !== rightName)
-      .map(([name, count]) => ({ name, count, isParameter: scope.params.has(name) }));
+      .map(([name, count]) => ({
+        name,
+        count,
+        isParameter: scope.params.has(name),
+        firstOffset: scope.firstOffsets.get(name) ?? 0,
+      }));
+    const firstUse = (operand: SyntaxNode, name: string) =>
+      operand.type === "identifier" &&
+      !scope.params.has(name) &&
+      (scope.firstOffsets.get(name) ?? 0) >= operand.startIndex
+        ? 1
+        : 0;
+    numbers.push(firstUse(left, leftName), firstUse(right, rightName));
     const detail: SiteDetail = {
       layout: "binary",
       operator: operator.text,
       operatorSpan: operator,
       operands: identifierOperands,
       alternatives,
+      sameOperands: {},
+      swappedOperands: {},
     };
-    if (operatorFamily(operator.text))
-      this.sites.push(this.site("wrong-operator", node, [tokens, numbers, detail]));
-    if (offByOnePairs[operator.text])
-      this.sites.push(this.site("off-by-one", node, [tokens, numbers, detail]));
-    if (identifierOperands.length > 0 && detail.alternatives.length > 0) {
-      this.sites.push(this.site("wrong-operand", node, [tokens, numbers, detail]));
-    }
+    const pair = mapOf(this.operandPairs, `${leftName}\0${rightName}`);
+    pair.set(operator.text, (pair.get(operator.text) ?? 0) + 1);
+    const key: ConsistencyKey = {
+      layout: "binary",
+      left: leftName,
+      right: rightName,
+      operator: operator.text,
+    };
+    const add = (kind: BugKind) => {
+      const site = this.site(kind, node, [tokens, numbers, detail]);
+      this.sites.push(site);
+      this.consistencyKeys.set(site, key);
+    };
+    if (operatorFamily(operator.text)) add("wrong-operator");
+    if (offByOnePairs[operator.text]) add("off-by-one");
+    if (identifierOperands.length > 0 && detail.alternatives.length > 0) add("wrong-operand");
   }
 
   // Inverted condition: the condition of an if, elif, while or conditional expression.
@@ -548,19 +589,22 @@ class SiteReader {
     } else {
       negation = { shape: "plain", needsParentheses: !simpleOperandTypes.has(core.type) };
     }
-    this.sites.push(
-      this.site("inverted-condition", outer, [
-        [statementToken, shape, name1, name2, thenKind, thenName, elseKind, scope.name],
-        [
-          negated ? 1 : 0,
-          alternative === null ? 0 : 1,
-          ...this.languageNumbers,
-          comparison,
-          negativeOperator,
-        ],
-        { layout: "condition", condition: this.span(outer), negation },
-      ]),
-    );
+    const conditionSite = this.site("inverted-condition", outer, [
+      [statementToken, shape, name1, name2, thenKind, thenName, elseKind, scope.name],
+      [negated ? 1 : 0, alternative === null ? 0 : 1, ...this.languageNumbers, comparison, negativeOperator],
+      { layout: "condition", condition: this.span(outer), negation },
+    ]);
+    this.sites.push(conditionSite);
+    // One key for `x`, `not x`, `a == b` and `a != b` alike; the polarity says which way round it is.
+    const spaced = (node: SyntaxNode) => this.textOf(node).replace(/\s+/g, " ");
+    const conditionKey = operator
+      ? `${spaced(operands[0]!)} ${canonicalOperator(operator.text)} ${spaced(operands[1]!)}`
+      : spaced(core);
+    const polarity = negated ? 1 - negativeOperator : negativeOperator;
+    const polarities = this.conditionPolarities.get(conditionKey) ?? [0, 0];
+    polarities[polarity]!++;
+    this.conditionPolarities.set(conditionKey, polarities);
+    this.consistencyKeys.set(conditionSite, { layout: "condition", key: conditionKey, polarity });
   }
 
   // Missing await: a call in an async JS/TS function whose promise nobody waits for.
@@ -645,6 +689,42 @@ class SiteReader {
     };
   }
 
+  /**
+   * How the rest of the file writes the same thing: other calls of the callee with these argument names in
+   * either position, other operations on the same operands with this or another operator, other conditions on
+   * the same test one way round or the other. Counts leave the site itself out.
+   */
+  private consistencyNumbers(site: CandidateSite): number[] {
+    const key = this.consistencyKeys.get(site);
+    const scaled = (count: number) => Math.log1p(Math.max(0, count)) / 2;
+    if (!key) return [];
+    if (key.layout === "call") {
+      const counts = this.callArguments.get(key.callee)!;
+      const at = (position: number, name: string) => counts.get(`${position}:${name}`) ?? 0;
+      return [
+        scaled(at(0, key.first) - 1),
+        scaled(at(1, key.first) - (key.second === key.first ? 1 : 0)),
+        scaled(at(0, key.second) - (key.second === key.first ? 1 : 0)),
+        scaled(at(1, key.second) - 1),
+      ];
+    }
+    if (key.layout === "binary") {
+      const same = otherOperators(this.operandPairs.get(`${key.left}\0${key.right}`), key.operator, true);
+      const swapped = otherOperators(
+        this.operandPairs.get(`${key.right}\0${key.left}`),
+        key.operator,
+        key.left === key.right,
+      );
+      if (site.detail.layout === "binary") {
+        site.detail.sameOperands = same;
+        site.detail.swappedOperands = swapped;
+      }
+      return operatorAgreement(same, swapped, key.operator);
+    }
+    const polarities = this.conditionPolarities.get(key.key)!;
+    return [scaled(polarities[key.polarity]! - 1), scaled(polarities[1 - key.polarity]!)];
+  }
+
   private functionScope(node: SyntaxNode, nested: boolean): FunctionScope {
     const name = node.childForFieldName("name");
     let scopeName = name ? this.textOf(name) : "anonymous";
@@ -669,7 +749,15 @@ class SiteReader {
       )?.startIndex ?? node.startIndex;
     const isAsync = /\basync\b/.test(this.text.slice(node.startIndex, headEnd));
     const params = new Set(this.parameterNames(node));
-    return { node, name: scopeName, isAsync, nested, params, identifierCounts: new Map() };
+    return {
+      node,
+      name: scopeName,
+      isAsync,
+      nested,
+      params,
+      identifierCounts: new Map(),
+      firstOffsets: new Map(),
+    };
   }
 
   private parameterNames(node: SyntaxNode): string[] {
@@ -959,6 +1047,55 @@ class SiteReader {
   private textOf(node: SyntaxNode): string {
     return this.text.slice(node.startIndex, node.endIndex);
   }
+}
+
+type ConsistencyKey =
+  | { layout: "call"; callee: string; first: string; second: string }
+  | { layout: "binary"; left: string; right: string; operator: string }
+  | { layout: "condition"; key: string; polarity: number };
+
+function mapOf<V>(maps: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let map = maps.get(key);
+  if (!map) {
+    map = new Map();
+    maps.set(key, map);
+  }
+  return map;
+}
+
+/** Operator counts of a pair of operands, leaving out one use of `self` when the site itself is among them. */
+function otherOperators(
+  counts: Map<string, number> | undefined,
+  self: string,
+  includesSelf: boolean,
+): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const [operator, count] of counts ?? []) {
+    const others = operator === self && includesSelf ? count - 1 : count;
+    if (others > 0) result[operator] = others;
+  }
+  return result;
+}
+
+/** The binary layout's consistency numbers for `operator`, given the other operations on the same operands. */
+export function operatorAgreement(
+  same: Record<string, number>,
+  swapped: Record<string, number>,
+  operator: string,
+): number[] {
+  const scaled = (count: number) => Math.log1p(count) / 2;
+  const total = (counts: Record<string, number>) =>
+    Object.values(counts).reduce((sum, count) => sum + count, 0);
+  return [
+    scaled(same[operator] ?? 0),
+    scaled(total(same) - (same[operator] ?? 0)),
+    scaled(swapped[operator] ?? 0),
+    scaled(total(swapped) - (swapped[operator] ?? 0)),
+  ];
+}
+
+function canonicalOperator(operator: string): string {
+  return { "!=": "==", "!==": "===", "is not": "is", "not in": "in" }[operator] ?? operator;
 }
 
 /** A promise handled with these is deliberately not awaited. */

@@ -45,7 +45,7 @@ describe("hearth review", () => {
     git("commit", "-q", "-m", "start");
     writeFileSync(
       path.join(repo, "tree.py"),
-      source.replace("copy_tree(source_dir, target_dir,", "copy_tree(target_dir, source_dir,"),
+      source.replace("return copy_tree(source_dir, target_dir,", "return copy_tree(target_dir, source_dir,"),
     );
     writeFileSync(path.join(plain, "ok.py"), "def f(a, b):\n    return a + b\n");
     writeFileSync(path.join(plain, "data.py"), Buffer.from([0, 159, 146, 150]));

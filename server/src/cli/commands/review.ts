@@ -185,7 +185,10 @@ function formatFinding(finding: Finding): string {
 }
 
 function summaryLines(sources: ReviewSources, report: ReviewReport, scope: ReviewScope): string[] {
-  const what = scope.kind === "files" ? "" : ` (${sources.changedLines} changed lines)`;
+  const what =
+    scope.kind === "files"
+      ? ""
+      : ` (${sources.changedLines} changed line${sources.changedLines === 1 ? "" : "s"})`;
   const bySeverity = (["error", "warning", "note"] as const)
     .map(
       (severity) =>
