@@ -24,7 +24,6 @@ import { changedLineCount, changedOldRegions, parseUnifiedDiff } from "../review
 import type { LanguageId } from "../syntax/languages";
 import { languageForPath } from "../syntax/languages";
 import type { ParserBackend } from "../syntax/parserBackend";
-import type { SyntaxTree } from "../syntax/syntaxTree";
 import {
   bugCase,
   caseFunctions,
@@ -81,9 +80,9 @@ export class ReviewEvalError extends Error {
   override name = "ReviewEvalError";
 }
 
+/** A parsed file of the codebase; its tree is not kept (hundreds of trees would not fit in memory). */
 interface SourceFile {
   file: ReviewFile;
-  tree: SyntaxTree;
   extracted: ExtractedSites;
 }
 
@@ -97,12 +96,7 @@ export async function runReviewEval(options: ReviewEvalOptions): Promise<ReviewE
       `no Python, JavaScript or TypeScript files with functions under ${options.root}`,
     );
   }
-  let cases: ReviewCase[];
-  try {
-    cases = await planCases(sources, options, random);
-  } finally {
-    for (const source of sources) source.tree.dispose();
-  }
+  const cases = await planCases(sources, options, random);
   const dependencies = { parser: options.parser, detector: options.detector };
   const outcomes: CaseOutcome[] = [];
   for (const [index, reviewCase] of cases.entries()) {
@@ -155,7 +149,7 @@ export async function runReviewEval(options: ReviewEvalOptions): Promise<ReviewE
 }
 
 async function loadSources(options: ReviewEvalOptions, random: () => number): Promise<SourceFile[]> {
-  const paths = shuffled(await sourcePaths(options.root, options.root), random).slice(0, options.maxFiles);
+  const paths = shuffled(await codebaseFiles(options.root), random).slice(0, options.maxFiles);
   const sources: SourceFile[] = [];
   for (const [index, file] of paths.entries()) {
     options.onProgress?.(index, paths.length, "parsing files");
@@ -169,14 +163,38 @@ async function loadSources(options: ReviewEvalOptions, random: () => number): Pr
     if (text.includes("\0")) continue;
     const tree = await options.parser.parse(language, text);
     const extracted = extractSites(tree);
-    if (caseFunctions(extracted).length === 0) {
-      tree.dispose();
-      continue;
-    }
+    tree.dispose();
+    if (caseFunctions(extracted).length === 0) continue;
     const relative = path.relative(options.root, file).split(path.sep).join("/");
-    sources.push({ file: { path: relative, language, text }, tree, extracted });
+    sources.push({ file: { path: relative, language, text }, extracted });
   }
   return sources;
+}
+
+/** The codebase's files: git's tracked files in a repository (no build output), else a walk of the folder. */
+async function codebaseFiles(root: string): Promise<string[]> {
+  let tracked: string;
+  try {
+    tracked = await git(root, ["ls-files", "-z"]);
+  } catch {
+    return sourcePaths(root, root);
+  }
+  const found: string[] = [];
+  for (const relative of tracked.split("\0").filter(Boolean)) {
+    if (relative.split("/").some((part) => part === "node_modules" || part.startsWith("."))) continue;
+    const full = path.join(root, relative);
+    if (await isEvalSource(full)) found.push(full);
+  }
+  return found.sort();
+}
+
+async function isEvalSource(file: string): Promise<boolean> {
+  const name = path.basename(file);
+  if (/\.d\.[cm]?ts$|\.min\.js$/.test(name)) return false;
+  const language = languageForPath(name);
+  if (!language || !detectorSupports(language)) return false;
+  const size = (await stat(file).catch(() => undefined))?.size ?? 0;
+  return size > 0 && size <= maxEvalFileBytes;
 }
 
 /** Python, JavaScript and TypeScript files under `folder`: no nested node_modules, dot folders, minified or .d.ts files. */
@@ -196,11 +214,7 @@ async function sourcePaths(root: string, folder: string): Promise<string[]> {
       found.push(...(await sourcePaths(root, full)));
       continue;
     }
-    if (!entry.isFile() || /\.d\.[cm]?ts$|\.min\.js$/.test(entry.name)) continue;
-    const language = languageForPath(entry.name);
-    if (!language || !detectorSupports(language)) continue;
-    const size = (await stat(full)).size;
-    if (size > 0 && size <= maxEvalFileBytes) found.push(full);
+    if (entry.isFile() && (await isEvalSource(full))) found.push(full);
   }
   return found;
 }
@@ -247,14 +261,22 @@ async function cleanText(
   random: () => number,
 ): Promise<string | undefined> {
   if (control === "unchanged") return source.file.text;
-  const text =
-    control === "renamed"
-      ? renameParameter(source.tree, span, random)
-      : reformatFunction(source.file.text, source.extracted, span);
+  const original = await parser.parse(source.file.language, source.file.text);
+  let text: string | undefined;
+  let brokenBefore: boolean;
+  try {
+    brokenBefore = original.rootNode.hasError;
+    text =
+      control === "renamed"
+        ? renameParameter(original, span, random)
+        : reformatFunction(source.file.text, source.extracted, span);
+  } finally {
+    original.dispose();
+  }
   if (text === undefined) return undefined;
   const tree = await parser.parse(source.file.language, text);
   try {
-    if (tree.rootNode.hasError && !source.tree.rootNode.hasError) return undefined;
+    if (tree.rootNode.hasError && !brokenBefore) return undefined;
     if (
       control === "reformatted" &&
       featureSignature(extractSites(tree)) !== featureSignature(source.extracted)

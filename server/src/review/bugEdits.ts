@@ -4,7 +4,13 @@
  */
 
 import type { AwaitedCall, BugKind, CandidateSite, TextEdit, VariableUse } from "./candidateSites";
-import { invertedOperators, offByOnePairs, operatorAgreement, operatorFamily } from "./candidateSites";
+import {
+  invertedOperators,
+  offByOnePairs,
+  operandAlternatives,
+  operatorAgreement,
+  operatorFamily,
+} from "./candidateSites";
 
 export function applyEdit(text: string, edit: TextEdit): string {
   return text.slice(0, edit.start) + edit.text + text.slice(edit.end);
@@ -42,7 +48,7 @@ export function seedEdit(site: CandidateSite, text: string, random: () => number
     case "wrong-operand": {
       if (detail.layout !== "binary") return undefined;
       const operand = pick(detail.operands, random);
-      const replacement = pick(detail.alternatives, random);
+      const replacement = pick(operandAlternatives(detail), random);
       return operand && replacement
         ? { start: operand.span.start, end: operand.span.end, text: replacement.name }
         : undefined;
@@ -119,7 +125,7 @@ export function repairsOf(site: CandidateSite, text: string): Repair[] {
     case "wrong-operand": {
       if (detail.layout !== "binary") return [];
       return detail.operands.flatMap((operand) =>
-        likelyAlternatives(detail.alternatives).map((alternative) => {
+        likelyAlternatives(operandAlternatives(detail)).map((alternative) => {
           const other = tokens[2 - operand.side]!;
           return {
             edit: { start: operand.span.start, end: operand.span.end, text: alternative.name },

@@ -27,6 +27,7 @@ const javascript = `async function load(path, retries) {
   const data = await readFile(path, "utf8");
   if (!data || retries > 3) throw new Error("empty");
   writeLog(data, retries);
+  await getClient().send(data);
   await flush();
   fetchAll(path).then(done);
   return save(data);
@@ -94,13 +95,13 @@ describe("candidate sites", () => {
     ]);
   });
 
-  test("JS: missing-await candidates are un-awaited calls in async functions, not returned or then-ed", async () => {
+  test("JS: missing-await candidates are un-awaited calls in async functions, not returned, then-ed or on an awaited chain", async () => {
     const { sites, awaitedCalls } = await sitesOf("javascript", javascript);
     const awaitSites = sites.filter((site) => site.kind === "missing-await").map((site) => site.tokens[0]);
     assert.deepEqual(awaitSites, ["writeLog"]);
     assert.deepEqual(
       awaitedCalls.map((call) => call.callee),
-      ["readFile", "flush"],
+      ["readFile", "send", "flush"],
     );
     const condition = sites.find((site) => site.kind === "inverted-condition")!;
     assert.deepEqual(condition.tokens.slice(0, 6), [

@@ -75,9 +75,14 @@ export type SiteDetail =
       layout: "binary";
       operator: string;
       operatorSpan: Span;
-      /** Identifier operands (side 0 left, 1 right), and the other variables of the enclosing function. */
+      /** Identifier operands (side 0 left, 1 right). */
       operands: { span: Span; name: string; side: 0 | 1 }[];
-      alternatives: VariableUse[];
+      /**
+       * The variables of the enclosing function (one array shared by all its sites: a module scope can have
+       * thousands); the ones named like an operand are not alternatives (see `operandAlternatives`).
+       */
+      variables: readonly VariableUse[];
+      operandNames: [string, string];
       /** Operators of the file's other operations on the same two operands, in this order and swapped. */
       sameOperands: Record<string, number>;
       swappedOperands: Record<string, number>;
@@ -158,6 +163,12 @@ export const invertedOperators: Readonly<Record<string, string>> = {
   "not in": "in",
 };
 
+/** The variables that could replace an operand of a binary site: the function's, minus the operands' own names. */
+export function operandAlternatives(detail: Extract<SiteDetail, { layout: "binary" }>): VariableUse[] {
+  const [left, right] = detail.operandNames;
+  return detail.variables.filter((use) => use.name !== left && use.name !== right);
+}
+
 export function operatorFamily(operator: string): readonly string[] | undefined {
   return wrongOperatorFamilies.find((family) => family.includes(operator));
 }
@@ -217,6 +228,7 @@ interface FunctionScope {
   identifierCounts: Map<string, number>;
   /** Where each one first occurs. */
   firstOffsets: Map<string, number>;
+  variables?: VariableUse[];
 }
 
 /** Reads every candidate site of a tree; languages the detector does not support give none. */
@@ -491,14 +503,7 @@ class SiteReader {
         ? [{ span: this.span(operand), name: this.textOf(operand), side: side as 0 | 1 }]
         : [],
     );
-    const alternatives = [...scope.identifierCounts]
-      .filter(([name]) => name !== leftName && name !== rightName)
-      .map(([name, count]) => ({
-        name,
-        count,
-        isParameter: scope.params.has(name),
-        firstOffset: scope.firstOffsets.get(name) ?? 0,
-      }));
+    const variables = this.variablesOf(scope);
     const firstUse = (operand: SyntaxNode, name: string) =>
       operand.type === "identifier" &&
       !scope.params.has(name) &&
@@ -511,7 +516,8 @@ class SiteReader {
       operator: operator.text,
       operatorSpan: operator,
       operands: identifierOperands,
-      alternatives,
+      variables,
+      operandNames: [leftName, rightName],
       sameOperands: {},
       swappedOperands: {},
     };
@@ -530,7 +536,12 @@ class SiteReader {
     };
     if (operatorFamily(operator.text)) add("wrong-operator");
     if (offByOnePairs[operator.text]) add("off-by-one");
-    if (identifierOperands.length > 0 && detail.alternatives.length > 0) add("wrong-operand");
+    if (
+      identifierOperands.length > 0 &&
+      variables.some((use) => use.name !== leftName && use.name !== rightName)
+    ) {
+      add("wrong-operand");
+    }
   }
 
   // Inverted condition: the condition of an if, elif, while or conditional expression.
@@ -620,6 +631,7 @@ class SiteReader {
       // the callee of another call: `f()(x)`
       return;
     }
+    if (this.insideAwaitedChain(node)) return;
     const resultMember = memberTypes.has(parent.type)
       ? this.nameOf(parent.childForFieldName("property"))
       : none;
@@ -723,6 +735,16 @@ class SiteReader {
     }
     const polarities = this.conditionPolarities.get(key.key)!;
     return [scaled(polarities[key.polarity]! - 1), scaled(polarities[1 - key.polarity]!)];
+  }
+
+  private variablesOf(scope: FunctionScope): readonly VariableUse[] {
+    scope.variables ??= [...scope.identifierCounts].map(([name, count]) => ({
+      name,
+      count,
+      isParameter: scope.params.has(name),
+      firstOffset: scope.firstOffsets.get(name) ?? 0,
+    }));
+    return scope.variables;
   }
 
   private functionScope(node: SyntaxNode, nested: boolean): FunctionScope {
@@ -1009,6 +1031,20 @@ class SiteReader {
       current = parent;
     }
     return none;
+  }
+
+  /** `client()` in `await client().send(x)`: a receiver on the way to an awaited call is usually a plain value. */
+  private insideAwaitedChain(node: SyntaxNode): boolean {
+    let current = node;
+    for (let parent = current.parent; parent; current = parent, parent = parent.parent) {
+      if (parent.type === "await_expression") return current !== node;
+      const onChain =
+        parent.type === "parenthesized_expression" ||
+        (memberTypes.has(parent.type) && parent.childForFieldName("object") === current) ||
+        (parent.type === "call_expression" && parent.childForFieldName("function") === current);
+      if (!onChain) return false;
+    }
+    return false;
   }
 
   private isReturnedValue(node: SyntaxNode): boolean {

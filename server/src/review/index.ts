@@ -12,6 +12,7 @@ export type { BugKind, CandidateSite } from "./candidateSites";
 export { bugKinds, detectorSupports, extractSites } from "./candidateSites";
 export type { Finding, FindingSource, LineRange, ReviewFile, Severity, SuggestedFix } from "./finding";
 export { findingSources, isSeverity, severities, severityRank, touchesRegions } from "./finding";
+export { findingsFromModelAnswer, modelFindingsSchema } from "./findingSchema";
 export type { LearnedPassOptions, LearnedPassResult, SourceParser } from "./learnedPass";
 export { reviewWithDetector } from "./learnedPass";
 export type { ReviewScope, ReviewSources } from "./reviewSources";

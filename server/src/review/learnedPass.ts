@@ -27,6 +27,8 @@ export interface LearnedPassOptions {
    * (the detector must prefer the repaired code); default: the margins stored in the detector file.
    */
   margins?: Partial<Record<BugKind, number>>;
+  /** Checked between files: a huge diff stops within one file of a cancel. */
+  signal?: AbortSignal;
 }
 
 export interface LearnedPassResult {
@@ -47,6 +49,7 @@ export async function reviewWithDetector(
   const unsupported: string[] = [];
   let sitesScored = 0;
   for (const file of files) {
+    options.signal?.throwIfAborted();
     if (!detectorSupports(file.language)) {
       unsupported.push(file.path);
       continue;

@@ -56,12 +56,10 @@ export async function runReview(
   let unsupported: string[] = [];
   if (dependencies.detector) {
     const started = performance.now();
-    const learned = await reviewWithDetector(
-      files,
-      dependencies.detector,
-      dependencies.parser,
-      dependencies.learned,
-    );
+    const learned = await reviewWithDetector(files, dependencies.detector, dependencies.parser, {
+      ...dependencies.learned,
+      signal,
+    });
     proposed.push(...learned.findings);
     unsupported = learned.unsupported;
     passes.push({
