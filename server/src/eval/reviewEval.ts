@@ -153,6 +153,7 @@ async function loadSources(options: ReviewEvalOptions, random: () => number): Pr
   const sources: SourceFile[] = [];
   for (const [index, file] of paths.entries()) {
     options.onProgress?.(index, paths.length, "parsing files");
+    await nextTurn();
     const language = languageForPath(file)!;
     let text: string;
     try {
@@ -338,6 +339,11 @@ async function timeDiffReviews(sources: SourceFile[], options: ReviewEvalOptions
     p50CpuMs: round(percentile(cpuTimes, 0.5)),
     note: "learned pass + verification over in-memory files (parse, site extraction, scoring, fix re-parse); git and disk reads excluded",
   };
+}
+
+/** Native trees are freed by finalizers, which run only between turns of the event loop. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function cpuMilliseconds(since: NodeJS.CpuUsage): number {

@@ -49,6 +49,9 @@ export async function reviewWithDetector(
   const unsupported: string[] = [];
   let sitesScored = 0;
   for (const file of files) {
+    // A turn of the event loop per file: a cancel request can arrive, and native trees (freed by finalizers,
+    // which only run between turns) do not pile up over a large diff.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     options.signal?.throwIfAborted();
     if (!detectorSupports(file.language)) {
       unsupported.push(file.path);
