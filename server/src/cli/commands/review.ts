@@ -72,6 +72,7 @@ export function registerReviewCommand(program: Command): Command {
     )
     .option("--json", "same as --format json")
     .addHelpText("after", exitCodeHelp)
+    .showHelpAfterError(false)
     .exitOverride(usageExit)
     .action(async (files: string[], options: ReviewOptions) => {
       process.exitCode = await reviewCommand(files, options, {
