@@ -62,9 +62,36 @@ export function extensionHostBundleOptions(entryPoints, outdir, extra = {}) {
   };
 }
 
+/**
+ * The chat view's page script and stylesheet, for the webview (a browser): markdown-it, DOMPurify and
+ * highlight.js are bundled in, so the page loads nothing but these files. The view container's icon is
+ * copied beside them (the VSIX ships out/, not client/).
+ */
+export function chatWebviewBundleOptions(extra = {}) {
+  return {
+    absWorkingDir: root,
+    entryPoints: {
+      chatView: "client/src/chat/webview/chatView.ts",
+      chatViewStyle: "client/src/chat/webview/chatView.css",
+      "hearth-chat": "client/src/chat/webview/hearth-chat.svg",
+    },
+    outdir: "out/client/chat",
+    bundle: true,
+    platform: "browser",
+    target: ["chrome120"],
+    format: "iife",
+    minify: true,
+    sourcemap: "linked",
+    loader: { ".svg": "copy" },
+    logLevel: "warning",
+    ...extra,
+  };
+}
+
 async function buildAll() {
   await Promise.all([
     esbuild.build(extensionHostBundleOptions({ extension: "client/src/extension.ts" }, "out/client")),
+    esbuild.build(chatWebviewBundleOptions()),
     esbuild.build(
       serverBundleOptions({ hearth: "server/src/cli/hearth.ts" }, "out/cli", {
         banner: { js: `#!/usr/bin/env node\n${esmRequireBanner}` },
@@ -80,4 +107,6 @@ export async function buildExtensionHostTests() {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await buildAll();
+  // `--tests` (the F5 test configuration in .vscode/launch.json) also builds the in-editor test suite.
+  if (process.argv.includes("--tests")) await buildExtensionHostTests();
 }

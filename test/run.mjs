@@ -1,5 +1,5 @@
 // Runs every Hearth test suite in order: unit, integration (LSP over stdio), models, end-to-end (code-server).
-// Usage: node test/run.mjs [unit|lsp|models|e2e ...]   (no argument: all of them)
+// Usage: node test/run.mjs [unit|lsp|models|package|e2e|desktop ...]   (no argument: all but desktop)
 // HEARTH_E2E=skip skips the end-to-end suite explicitly (it is never skipped silently; CI never sets it).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -20,11 +20,17 @@ const suites = {
   },
   lsp: { sources: [["test/lsp", ".test.ts"]] },
   models: { sources: [["test/models", ".test.mjs"]] },
+  package: { sources: [["test/package", ".test.mjs"]] },
   e2e: { command: ["node", "test/e2e/run.mjs"] },
+  // Desktop VS Code through @vscode/test-electron: needs a VS Code download or HEARTH_VSCODE_EXECUTABLE, so it
+  // runs only when named (`node test/run.mjs desktop`).
+  desktop: { command: ["node", "test/desktop/run.mjs"], onlyWhenNamed: true },
 };
 
 const requested = process.argv.slice(2);
-const selected = requested.length ? requested : Object.keys(suites);
+const selected = requested.length
+  ? requested
+  : Object.keys(suites).filter((name) => !suites[name].onlyWhenNamed);
 for (const name of selected) if (!suites[name]) throw new Error(`unknown suite ${name}`);
 
 mkdirSync("test-output", { recursive: true });
@@ -82,7 +88,21 @@ async function runCommandSuite(name) {
   if (name === "e2e" && process.env.HEARTH_E2E === "skip") {
     return { passed: 0, failed: 0, exitCode: 0, skipped: "HEARTH_E2E=skip" };
   }
-  if (name === "e2e") await buildExtensionHostTests();
+  if (name === "desktop") {
+    await buildExtensionHostTests();
+    spawnSync(process.execPath, ["esbuild.config.mjs"], { stdio: "inherit" });
+  }
+  if (name === "e2e") {
+    await buildExtensionHostTests();
+    // The end-to-end suite installs the packaged VSIX; build it unless this run's package suite just did.
+    const given = process.env.HEARTH_E2E_VSIX || process.env.HEARTH_E2E_EXTENSION_DIR;
+    if (!given && !selected.includes("package")) {
+      const packaging = spawnSync(process.execPath, ["client/packaging/package.mjs"], {
+        stdio: ["ignore", 2, 2],
+      });
+      if (packaging.status !== 0) return { passed: 0, failed: 1, exitCode: packaging.status ?? 1 };
+    }
+  }
   const [command, ...args] = suites[name].command;
   const child = spawnSync(command, args, { stdio: ["inherit", "inherit", "inherit"], encoding: "utf8" });
   let summary = { passed: 0, failed: child.status === 0 ? 0 : 1 };

@@ -6,7 +6,7 @@
 
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { type PrefetchCompletionParams, prefetchCompletionMethod } from "../../server/src/protocol";
+import { type PrefetchCompletionParams, prefetchCompletionNotification } from "../../server/src/protocol";
 
 /** How long the cursor must stay put; shorter would prefetch for every line an arrow key passes. */
 const settleMs = 300;
@@ -39,7 +39,7 @@ export function activateCompletionPrefetch(
           textDocument: { uri },
           position: { line: selection.active.line, character: selection.active.character },
         };
-        client.sendNotification(prefetchCompletionMethod, params).catch(() => undefined);
+        client.sendNotification(prefetchCompletionNotification.type, params).catch(() => undefined);
       }, settleMs);
     }),
     { dispose: () => clearTimeout(timer) },

@@ -14,11 +14,13 @@ import {
   State,
   TransportKind,
 } from "vscode-languageclient/node";
-import { type HearthStatus, statusMethod } from "../../server/src/protocol";
+import { type HearthStatus, statusRequest } from "../../server/src/protocol";
+import { activateChat } from "./chat/activateChat";
 import { activateCompletionPrefetch } from "./completionPrefetch";
 import { activateFeedback, type FeedbackFeature } from "./feedback/activateFeedback";
+import { activateCudaSupport } from "./gpu/cudaSupport";
 import { CrashPolicy, restartWindowMs } from "./lsp/crashPolicy";
-import { type NodeRuntime, resolveNodeRuntime } from "./lsp/serverLaunch";
+import { type NodeRuntime, resolveNodeRuntime, serverInspectArgs } from "./lsp/serverLaunch";
 import { HearthStatusBar } from "./statusBar";
 import { formatStatusReport, summarizeStatus } from "./statusReport";
 
@@ -37,6 +39,8 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
   context.subscriptions.push(output, statusBar);
   feedback = activateFeedback(context, () => client, output);
   activateCompletionPrefetch(context, () => client);
+  activateChat(context, () => client, feedback.record, output);
+  activateCudaSupport(context, output);
 
   const crashPolicy = new CrashPolicy();
   const errorHandler: ErrorHandler = {
@@ -59,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
 
   async function requestStatus(): Promise<HearthStatus> {
     if (!client?.isRunning()) throw new Error("Hearth's language server is not running.");
-    return client.sendRequest<HearthStatus>(statusMethod);
+    return client.sendRequest(statusRequest.type);
   }
 
   async function refreshStatusBar(): Promise<void> {
@@ -137,6 +141,8 @@ function createClient(
     runtime: runtime.path,
     args: ["serve"],
     transport: TransportKind.ipc,
+    // F5 in this repository sets HEARTH_SERVER_INSPECT so the debugger can attach to the server.
+    options: { execArgv: serverInspectArgs(process.env) },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],

@@ -392,6 +392,7 @@ def run(st, args):
     manifest = build_manifest(st, out_dir, {"code": ck_code, "draft": ck_draft, "embed": ck_embed},
                               {"code": code, "draft": draft, "embed": embed}, lm, fim, node_check, tok_check,
                               ret, embed_check, golden, golden_embed, times, samples, held_pairs)
+    keep_chat_entries(os.path.join(out_dir, "manifest.json"), manifest)
     with open(os.path.join(out_dir, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=2, ensure_ascii=False)
         f.write("\n")
@@ -406,6 +407,21 @@ def arch(m):
             "headCountKv": c.n_kv_heads, "headDim": c.head_dim, "feedForwardLength": c.ffn_dim,
             "ropeFreqBase": c.rope_base, "ropeType": "llama (interleaved pairs)", "rmsNormEps": c.norm_eps,
             "activation": "SwiGLU", "tiedEmbeddings": True, "weightType": "F32"}
+
+
+def keep_chat_entries(path, manifest):
+    """hearth-tiny-chat is trained and evaluated by chat.py: its entries in an existing manifest carry over."""
+    if not os.path.exists(path):
+        return
+    with open(path, encoding="utf-8") as f:
+        old = json.load(f)
+    if "chat" in old.get("models", {}):
+        manifest["models"]["chat"] = old["models"]["chat"]
+    for key in ("goldenChat", "chatTrainingCommand"):
+        if key in old:
+            manifest[key] = old[key]
+    if "chat" in old.get("trainingWallSeconds", {}):
+        manifest.setdefault("trainingWallSeconds", {})["chat"] = old["trainingWallSeconds"]["chat"]
 
 
 def build_manifest(st, out_dir, cks, models, lm, fim, node_check, tok_check, ret, embed_check, golden,

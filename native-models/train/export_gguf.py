@@ -33,8 +33,12 @@ def load_gguf(repo_root):
     return gguf
 
 
-def write(path, model, tok: ht.Tokenizer, repo_root, name, description, embedding=False):
+def write(path, model, tok: ht.Tokenizer, repo_root, name, description, embedding=False, chat_template=None,
+          eot_id=ht.EOS):
+    """`tok.control` (optional) names pieces after the character pieces that are control tokens (chat markers);
+    `chat_template` is stored as tokenizer.chat_template, `eot_id` as the end-of-turn token."""
     gguf = load_gguf(repo_root)
+    control = set(getattr(tok, "control", ()))
     cfg = model.cfg
     w = gguf.GGUFWriter(path, "llama")
     w.add_name(name)
@@ -64,6 +68,8 @@ def write(path, model, tok: ht.Tokenizer, repo_root, name, description, embeddin
             types.append(gguf.TokenType.CONTROL)
         elif i < tok.first_char:
             types.append(gguf.TokenType.BYTE)
+        elif tok.pieces[i] in control:
+            types.append(gguf.TokenType.CONTROL)
         else:
             types.append(gguf.TokenType.NORMAL)
     w.add_token_types(types)
@@ -81,7 +87,9 @@ def write(path, model, tok: ht.Tokenizer, repo_root, name, description, embeddin
     # no fim_mid_token_id: the models are trained in SPM order, which node-llama-cpp's
     # generateInfillCompletion uses exactly when the model has no middle token
     w.add_uint32(K.FIM_SEP_ID, ht.FILE_SEP)
-    w.add_eot_token_id(ht.EOS)
+    w.add_eot_token_id(eot_id)
+    if chat_template is not None:
+        w.add_chat_template(chat_template)
 
     sd = {k: v.detach().float().cpu().numpy() for k, v in model.state_dict().items()}
     w.add_tensor("token_embd.weight", sd["tok_embd.weight"])

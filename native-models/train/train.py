@@ -8,6 +8,9 @@ Stages (each deterministic, seeds fixed; --only runs a subset, checkpoints live 
   draft  hearth-tiny-draft  >= 8x smaller, distilled from the code model, for speculative decoding
   embed  hearth-tiny-embed  draft-initialised, contrastive (InfoNCE, in-batch negatives), mean pooled
   eval   held-out metrics in torch, node-llama-cpp agreement checks, goldens, manifest.json
+
+hearth-tiny-chat has its own entry point, chat.py (it starts from hearth-tiny-code.gguf); eval keeps the chat
+entries of an existing manifest.json.
 """
 import argparse
 import collections

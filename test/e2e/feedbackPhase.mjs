@@ -10,10 +10,16 @@
 // Called by run.mjs with its context: feedbackPhase({ browser, base, workspace, extDir, outDir, record, log }).
 // The phase uses its own copy of the workspace, so its feedback database starts empty.
 
-import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { inlineOnlyEditorSettings, openWorkspaceFile, runPaletteCommand, stepRunner } from "./workbench.mjs";
+import {
+  findFeedbackDatabase,
+  hearthCli,
+  inlineOnlyEditorSettings,
+  openWorkspaceFile,
+  runPaletteCommand,
+  stepRunner,
+} from "./workbench.mjs";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -97,7 +103,14 @@ export async function feedbackPhase({ browser, base, workspace, extDir, outDir, 
     const position = `${probe}:${lines.length}:${lines.at(-1).length + 1}`;
     let result;
     try {
-      result = hearth(extDir, ["complete", position, "--root", dirname(workspace), "--no-context", "--json"]);
+      result = hearthCli(extDir, [
+        "complete",
+        position,
+        "--root",
+        dirname(workspace),
+        "--no-context",
+        "--json",
+      ]);
     } catch (error) {
       throw new Error(`hearth complete failed: ${String(error.stderr ?? error.message).slice(-800)}`);
     }
@@ -158,9 +171,9 @@ export async function feedbackPhase({ browser, base, workspace, extDir, outDir, 
   });
 
   await step("stored events include shown, accepted, partiallyAccepted, rejected and survival", async () => {
-    const databasePath = findDatabase(userData);
+    const databasePath = findFeedbackDatabase(userData, root);
     log(`phase F: feedback database ${databasePath}`);
-    const { events } = hearth(extDir, [
+    const { events } = hearthCli(extDir, [
       "feedback",
       "show",
       "--json",
@@ -189,7 +202,7 @@ export async function feedbackPhase({ browser, base, workspace, extDir, outDir, 
   });
 
   await step("hearth stats --json reports the answers and survival", async () => {
-    const stats = hearth(extDir, ["stats", "--json", "--db", findDatabase(userData)]);
+    const stats = hearthCli(extDir, ["stats", "--json", "--db", findFeedbackDatabase(userData, root)]);
     writeFileSync(join(outDir, "feedback-stats.json"), `${JSON.stringify(stats, null, 2)}\n`);
     const problems = [];
     if (!(stats.shown >= 4)) problems.push(`shown ${stats.shown}`);
@@ -206,35 +219,4 @@ export async function feedbackPhase({ browser, base, workspace, extDir, outDir, 
   });
 
   await context.close().catch(() => {});
-}
-
-/**
- * The phase workspace's feedback database. code-server names workspace storage folders by a hash, so this is
- * the most recently written of the workspaces' databases: earlier phases open the other workspace but type
- * nothing, and this phase wrote its events last.
- */
-function findDatabase(userData) {
-  const storage = join(userData, "User", "workspaceStorage");
-  const written = (file) =>
-    Math.max(
-      ...[file, `${file}-wal`]
-        .filter((candidate) => existsSync(candidate))
-        .map((candidate) => statSync(candidate).mtimeMs),
-    );
-  const found = (existsSync(storage) ? readdirSync(storage) : [])
-    .map((entry) => join(storage, entry, "hearth.hearth", "feedback.sqlite"))
-    .filter((file) => existsSync(file))
-    .sort((left, right) => written(right) - written(left));
-  if (found.length === 0) throw new Error(`no feedback.sqlite under ${storage}`);
-  return found[0];
-}
-
-/** Runs the built CLI with this Node (the one Hearth's native modules were built for). */
-function hearth(extDir, args) {
-  const stdout = execFileSync(process.execPath, [join(extDir, "out", "cli", "hearth.mjs"), ...args], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-    timeout: 60_000,
-  });
-  return JSON.parse(stdout);
 }

@@ -10,6 +10,7 @@
 # Env:
 #   HEARTH_CACHE        cache root (default $HOME/.cache/hearth)
 #   HEARTH_E2E_VERIFY=1 also start code-server and check /healthz on the fast path
+#   HEARTH_PROVISION_BROWSER=0  skip chromium (only the tests drive a browser; `npm start` opens yours)
 #
 # Only the npm registry and Debian apt are needed; nothing is downloaded from GitHub/CDNs
 # (ripgrep comes from apt and is symlinked in place of @vscode/ripgrep's download).
@@ -24,7 +25,9 @@ CS_DIR="$CACHE_ROOT/code-server-$CS_VERSION"
 STAMP="$CS_DIR/.hearth-provisioned"
 ENTRY="$CS_DIR/node_modules/code-server/out/node/entry.js"
 VSDIR="$CS_DIR/node_modules/code-server/lib/vscode"
-APT_PACKAGES=(build-essential pkg-config python3 libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev ripgrep chromium)
+APT_PACKAGES=(build-essential pkg-config python3 libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev ripgrep)
+# The browser only drives the tests; `npm start` (client/packaging/start.mjs) sets HEARTH_PROVISION_BROWSER=0.
+if [ "${HEARTH_PROVISION_BROWSER:-1}" != 0 ]; then APT_PACKAGES+=(chromium); fi
 
 T0=$(date +%s.%N)
 log() { printf '[provision] %s\n' "$*" >&2; }
@@ -60,7 +63,9 @@ if [ ${#missing_apt[@]} -gt 0 ]; then
 else
   log "apt packages present: ${APT_PACKAGES[*]}"
 fi
-[ -x /usr/bin/chromium ] || die "/usr/bin/chromium missing after apt install"
+if [ "${HEARTH_PROVISION_BROWSER:-1}" != 0 ]; then
+  [ -x /usr/bin/chromium ] || die "/usr/bin/chromium missing after apt install"
+fi
 [ -x /usr/bin/rg ] || die "/usr/bin/rg missing after apt install"
 
 command -v node >/dev/null 2>&1 || die "node not found on PATH (need Node 20)"

@@ -3,17 +3,28 @@
 // Node 20 extension host) driven through Debian's chromium by playwright-core.
 //
 //   bash test/e2e/provision.sh      # once per machine (cached outside the repo; ~1 s when done)
-//   npm run build                   # needs out/client/extension.js and out/test/e2e/suite.js
-//   node test/e2e/run.mjs
+//   npm run package                 # the VSIX under test: dist/hearth-<target>-<version>.vsix
+//   node test/run.mjs e2e           # builds out/test/e2e/suite.js (and the VSIX when missing), then this
 //
+// The extension under test is the packaged VSIX, installed with `code-server --install-extension` into a
+// fresh --extensions-dir: every phase runs the installed copy (its bundles, its node_modules, its models),
+// never the source folder.
 // Phase A (extension-host tests, the test-electron way): opens the workbench with
-//   payload=[["extensionDevelopmentPath", EXT], ["extensionTestsPath", EXT/out/test/e2e/suite.js]]
-//   so out/test/e2e/suite.js runs inside the real extension host and writes its results to the file
-//   named by HEARTH_E2E_RESULT (set in code-server's environment, inherited by the extension host).
-// Phase B (UI): opens the workbench normally with the extension installed (a symlink in a fresh
-//   --extensions-dir), waits for the "Hearth" status-bar item, runs "Hearth: Show Status" from the
-//   command palette and checks the notification names Hearth and its version. Screenshots, browser
-//   console logs, code-server's output and VS Code's logs go to test-output/e2e/.
+//   payload=[["extensionDevelopmentPath", INSTALLED], ["extensionTestsPath", <repo>/out/test/e2e/suite.js]]
+//   so the suite runs inside the real extension host against the installed extension and writes its
+//   results to the file named by HEARTH_E2E_RESULT (set in code-server's environment, inherited by the
+//   extension host).
+// Phase B (UI smoke): opens the workbench normally with the installed extension, waits for the "Hearth"
+//   status-bar item, runs "Hearth: Show Status" from the command palette and checks the notification names
+//   Hearth and its version. Screenshots, browser console logs, code-server's output and VS Code's logs go to
+//   test-output/e2e/.
+// Phase C (test/e2e/completionPhase.mjs): ghost text from the bundled model, typed in a real Python file.
+// Phase Q (chat, test/e2e/chatPhase.mjs): the chat view in the sidebar, driven in its webview: no-model
+//   notice, a streamed answer with a citation link that opens the cited lines, Stop, Regenerate, @-mentions,
+//   Copy, thumbs, Apply through the diff editor, history, and the chat events in the stored feedback and
+//   the dashboard. Needs the bundled chat model (or HEARTH_E2E_CHAT_MODEL).
+// Phase S (test/e2e/firstRunPhase.mjs): `npm start`'s script with this VSIX: the URL it prints shows the
+//   sample workspace, ghost text appears there, and Ctrl-C stops it.
 // Phase F (feedback, test/e2e/feedbackPhase.mjs): real keystrokes on real ghost text (Tab, Ctrl+Right,
 //   typing over, Escape), survival checkpoints on a test-only clock, the feedback dashboard's screenshot, and
 //   the stored events and `hearth stats --json` read with the CLI. Needs a completion model that answers.
@@ -21,10 +32,12 @@
 // Environment:
 //   HEARTH_E2E=skip                 not read here: callers (npm test) skip this script when set
 //   HEARTH_CACHE                    provisioning cache (default ~/.cache/hearth), as in provision.sh
-//   HEARTH_E2E_TIMEOUT_MS           total timeout, everything included (default 240000)
+//   HEARTH_E2E_TIMEOUT_MS           total timeout, everything included (default 600000)
 //   HEARTH_E2E_READY_TIMEOUT_MS     how long suite.ts waits for the extension's `ready` (default 60000)
-//   HEARTH_E2E_PHASES               any of "A", "B", "C", "F", comma-separated (default "A,B,C,F")
-//   HEARTH_E2E_EXTENSION_DIR        extension folder to test (default: the repo root)
+//   HEARTH_E2E_PHASES               any of "A", "B", "C", "F", "Q", "S", comma-separated (default all)
+//   HEARTH_E2E_CHAT_MODEL           the chat model phase Q configures (default: the catalog's bundled one)
+//   HEARTH_E2E_VSIX                 the VSIX to install (default dist/hearth-<this machine's target>-<version>.vsix)
+//   HEARTH_E2E_EXTENSION_DIR        test this unpacked extension folder instead of a VSIX (debugging only)
 //   HEARTH_E2E_OUTPUT               output folder (default <repo>/test-output/e2e)
 //   HEARTH_E2E_CHROMIUM             browser binary (default /usr/bin/chromium)
 //   HEARTH_E2E_KEEP=1               keep the temp folder (user-data-dir, workspace copy) for debugging
@@ -38,13 +51,14 @@
 //   130/143 interrupted (SIGINT/SIGTERM)
 // code-server and chromium are always stopped (process groups), also on errors and timeouts.
 
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import {
   cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -54,8 +68,11 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { hostTarget } from "../../client/packaging/targets.mjs";
+import { chatPhase } from "./chatPhase.mjs";
 import { completionPhase } from "./completionPhase.mjs";
 import { feedbackPhase } from "./feedbackPhase.mjs";
+import { firstRunPhase } from "./firstRunPhase.mjs";
 
 const CODE_SERVER_VERSION = "4.100.3";
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -63,11 +80,18 @@ const env = process.env;
 const cacheRoot = env.HEARTH_CACHE || join(env.HOME || tmpdir(), ".cache", "hearth");
 const csDir = join(cacheRoot, `code-server-${CODE_SERVER_VERSION}`);
 const csEntry = join(csDir, "node_modules", "code-server", "out", "node", "entry.js");
-const extDir = resolve(env.HEARTH_E2E_EXTENSION_DIR || repoRoot);
+const repoManifest = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
+const vsixPath = resolve(
+  env.HEARTH_E2E_VSIX ||
+    join(repoRoot, "dist", `${repoManifest.name}-${hostTarget()}-${repoManifest.version}.vsix`),
+);
+const suiteFile = join(repoRoot, "out", "test", "e2e", "suite.js");
+/** The extension folder under test: the VSIX's installed copy, found in setup(). */
+let extDir = env.HEARTH_E2E_EXTENSION_DIR ? resolve(env.HEARTH_E2E_EXTENSION_DIR) : undefined;
 const outDir = resolve(env.HEARTH_E2E_OUTPUT || join(repoRoot, "test-output", "e2e"));
 const chromiumPath = env.HEARTH_E2E_CHROMIUM || "/usr/bin/chromium";
-const totalTimeoutMs = Number(env.HEARTH_E2E_TIMEOUT_MS) || 240_000;
-const phases = (env.HEARTH_E2E_PHASES || "A,B,C,F")
+const totalTimeoutMs = Number(env.HEARTH_E2E_TIMEOUT_MS) || 600_000;
+const phases = (env.HEARTH_E2E_PHASES || "A,B,C,F,Q,S")
   .toUpperCase()
   .split(/[,\s]+/)
   .filter(Boolean);
@@ -228,18 +252,13 @@ async function setup() {
       `${chromiumPath} not found. Run: bash test/e2e/provision.sh (apt-installs chromium)`,
     );
   }
-  const manifest = readJson(join(extDir, "package.json"));
-  if (!manifest) throw new HarnessError(`no readable package.json in extension folder ${extDir}`);
-  const extId = `${manifest.publisher}.${manifest.name}`;
-  const mainFile = resolve(extDir, manifest.main || "");
-  const suiteFile = join(extDir, "out", "test", "e2e", "suite.js");
-  for (const [file, why] of [
-    [mainFile, `the extension's main (${manifest.main})`],
-    [suiteFile, "the extension-host test suite"],
-  ]) {
-    if (!existsSync(file) && !(file === mainFile && existsSync(`${file}.js`))) {
-      throw new HarnessError(`${why} is missing: ${file}\n        Run: npm run build`);
-    }
+  if (!extDir && !existsSync(vsixPath)) {
+    throw new HarnessError(`the VSIX under test is missing: ${vsixPath}\n        Run: npm run package`);
+  }
+  if (!existsSync(suiteFile)) {
+    throw new HarnessError(
+      `the extension-host test suite is missing: ${suiteFile}\n        Run: node test/run.mjs e2e`,
+    );
   }
 
   let playwright;
@@ -259,8 +278,17 @@ async function setup() {
   mkdirSync(join(userData, "User"), { recursive: true });
   mkdirSync(extensions, { recursive: true });
   cpSync(join(repoRoot, "test", "fixtures", "workspace"), workspace, { recursive: true });
-  // Installed the way VS Code lays out an unpacked extension: <extensions-dir>/<id>-<version>.
-  symlinkSync(extDir, join(extensions, `${extId}-${manifest.version}`), "dir");
+  if (extDir) {
+    // Laid out the way VS Code lays out an unpacked extension: <extensions-dir>/<id>-<version>.
+    const folderManifest = readJson(join(extDir, "package.json"));
+    if (!folderManifest) throw new HarnessError(`no readable package.json in extension folder ${extDir}`);
+    const folderName = `${folderManifest.publisher}.${folderManifest.name}-${folderManifest.version}`;
+    symlinkSync(extDir, join(extensions, folderName), "dir");
+  } else {
+    extDir = installVsix(vsixPath, extensions, userData);
+  }
+  const manifest = readJson(join(extDir, "package.json"));
+  const extId = `${manifest.publisher}.${manifest.name}`;
   writeFileSync(
     join(userData, "User", "settings.json"),
     `${JSON.stringify(
@@ -290,6 +318,8 @@ async function setup() {
   );
   childEnv.HEARTH_E2E = "1";
   childEnv.HEARTH_E2E_RESULT = resultFile;
+  // suite.ts checks that the extension host runs this copy (the installed VSIX), not the source folder.
+  childEnv.HEARTH_E2E_EXPECTED_EXTENSION_PATH = extDir;
   const logFd = openSync(join(outDir, "code-server.log"), "w");
   // biome-ignore format: one flag per line is easier to read
   const args = [
@@ -350,6 +380,29 @@ async function setup() {
   return { base, port, workspace, resultFile, manifest, extId };
 }
 
+/** Installs a VSIX the way a user does (`code-server --install-extension`) and returns its installed folder. */
+function installVsix(vsix, extensions, userData) {
+  const started = Date.now();
+  const child = spawnSync(
+    process.execPath,
+    [csEntry, "--extensions-dir", extensions, "--user-data-dir", userData, "--install-extension", vsix],
+    { encoding: "utf8", timeout: Math.min(180_000, remaining()) },
+  );
+  writeFileSync(join(outDir, "install-extension.log"), `${child.stdout ?? ""}${child.stderr ?? ""}`);
+  if (child.status !== 0) {
+    throw new HarnessError(
+      `code-server --install-extension ${vsix} failed (${child.error?.message ?? `exit code ${child.status}`}); ` +
+        `see ${join(outDir, "install-extension.log")}`,
+    );
+  }
+  const installed = readdirSync(extensions)
+    .map((name) => join(extensions, name))
+    .find((folder) => readJson(join(folder, "package.json"))?.name === repoManifest.name);
+  if (!installed) throw new HarnessError(`${vsix} installed, but no Hearth folder appeared in ${extensions}`);
+  log(`installed ${vsix} into ${installed} in ${secs(Date.now() - started)}`);
+  return installed;
+}
+
 function newContext() {
   return browser.newContext({ viewport: { width: 1400, height: 900 } });
 }
@@ -360,7 +413,7 @@ async function phaseA({ base, port, workspace, resultFile }) {
   const remoteUri = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
   const payload = [
     ["extensionDevelopmentPath", remoteUri(extDir)],
-    ["extensionTestsPath", remoteUri(join(extDir, "out", "test", "e2e", "suite.js"))],
+    ["extensionTestsPath", remoteUri(suiteFile)],
   ];
   const url = `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   const fallbackResult = join(workspace, ".hearth-e2e", "result.json");
@@ -538,7 +591,9 @@ function printSummary() {
 }
 
 async function main() {
-  log(`extension under test: ${extDir}; phases ${phases.join(",")}; timeout ${secs(totalTimeoutMs)}`);
+  log(
+    `extension under test: ${extDir ?? vsixPath}; phases ${phases.join(",")}; timeout ${secs(totalTimeoutMs)}`,
+  );
   let code = 0;
   try {
     const ctx = await setup();
@@ -546,6 +601,10 @@ async function main() {
     if (phases.includes("B")) await phaseB(ctx);
     if (phases.includes("C")) await completionPhase({ ...ctx, browser, outDir, record, log });
     if (phases.includes("F")) await feedbackPhase({ ...ctx, browser, extDir, outDir, record, log });
+    if (phases.includes("Q")) await chatPhase({ ...ctx, browser, extDir, outDir, record, log });
+    if (phases.includes("S") && !env.HEARTH_E2E_EXTENSION_DIR) {
+      await firstRunPhase({ browser, vsixPath, outDir, record, log });
+    }
     if (results.length === 0) throw new HarnessError(`no tests ran (HEARTH_E2E_PHASES=${phases.join(",")})`);
     code = results.every((r) => r.ok) ? 0 : 1;
   } catch (error) {

@@ -10,7 +10,7 @@
  * VS Code's extension test runner exit with code 1.
  */
 
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, realpathSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as vscode from "vscode";
 
@@ -81,6 +81,18 @@ const tests: Array<[name: string, fn: () => Promise<void>]> = [
     },
   ],
   [
+    "the extension runs from the folder under test (the installed VSIX in code-server)",
+    async () => {
+      const expected = process.env.HEARTH_E2E_EXPECTED_EXTENSION_PATH;
+      if (!expected) return; // desktop runs (test/desktop/run.mjs) test the development folder itself
+      const actual = getExtension().extensionPath;
+      assert(
+        realpathSync(actual) === realpathSync(expected),
+        `extension runs from ${actual}, expected ${expected}`,
+      );
+    },
+  ],
+  [
     "exported API: ready resolves and status() reports version and server",
     async () => {
       const ext = getExtension();
@@ -98,10 +110,11 @@ const tests: Array<[name: string, fn: () => Promise<void>]> = [
     },
   ],
   [
-    "command hearth.showStatus is registered and runs",
+    "commands hearth.showStatus (runs) and hearth.gpu.installCuda are registered",
     async () => {
       const commands = await vscode.commands.getCommands(true);
       assert(commands.includes("hearth.showStatus"), "command hearth.showStatus is not registered");
+      assert(commands.includes("hearth.gpu.installCuda"), "command hearth.gpu.installCuda is not registered");
       await withTimeout(
         Promise.resolve(vscode.commands.executeCommand("hearth.showStatus")),
         15_000,

@@ -1,8 +1,11 @@
 // Shared steps for the end-to-end phases that drive code-server's UI: a step runner that records results
-// and stops a phase at its first failure, opening a workspace file through Quick Open, and running a command
-// from the command palette.
+// and stops a phase at its first failure, opening a workspace file through Quick Open, running a command
+// from the command palette, and reading a phase's feedback database with the built CLI.
 
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 /** Workspace settings that leave only Hearth's inline suggestions: no suggest widget, hints or auto-closing. */
 export const inlineOnlyEditorSettings = {
@@ -61,6 +64,15 @@ export async function openWorkspaceFile(page, { base, root, fileName, visibleTex
   await page.locator(".monaco-editor .view-lines").first().click();
 }
 
+/** Opens a workspace file through Quick Open (Ctrl+P) and waits for its text. */
+export async function openFile(page, fileName, visibleText) {
+  await pickFromQuickInput(page, "Control+P", fileName, fileName);
+  await page
+    .locator(".monaco-editor .view-lines", { hasText: visibleText })
+    .first()
+    .waitFor({ timeout: 15_000 });
+}
+
 /** Runs a command by its palette title (F1, type, Enter). */
 export async function runPaletteCommand(page, title, rowText = title) {
   await pickFromQuickInput(page, "F1", title, rowText);
@@ -76,4 +88,45 @@ async function pickFromQuickInput(page, opener, query, rowText) {
     .first()
     .waitFor({ timeout: 15_000 });
   await page.keyboard.press("Enter");
+}
+
+/**
+ * The feedback database of the workspace folder `root`: code-server names workspace storage folders by a hash
+ * and writes the folder's URI into `workspace.json` there. Without a match, the most recently written one.
+ */
+export function findFeedbackDatabase(userData, root) {
+  const storage = join(userData, "User", "workspaceStorage");
+  const written = (file) =>
+    Math.max(
+      ...[file, `${file}-wal`]
+        .filter((candidate) => existsSync(candidate))
+        .map((candidate) => statSync(candidate).mtimeMs),
+    );
+  const folderOf = (entry) => {
+    try {
+      return JSON.parse(readFileSync(join(storage, entry, "workspace.json"), "utf8")).folder;
+    } catch {
+      return undefined;
+    }
+  };
+  const entries = existsSync(storage) ? readdirSync(storage) : [];
+  const wanted = pathToFileURL(root).href;
+  const found = entries
+    .map((entry) => ({ entry, file: join(storage, entry, "hearth.hearth", "feedback.sqlite") }))
+    .filter(({ file }) => existsSync(file))
+    .sort((left, right) => written(right.file) - written(left.file));
+  const own = found.find(({ entry }) => folderOf(entry)?.replace(/\/$/, "") === wanted);
+  if (own) return own.file;
+  if (found.length === 0) throw new Error(`no feedback.sqlite under ${storage}`);
+  return found[0].file;
+}
+
+/** Runs the built CLI with this Node (the one Hearth's native modules were built for) and parses its JSON. */
+export function hearthCli(extDir, args) {
+  const stdout = execFileSync(process.execPath, [join(extDir, "out", "cli", "hearth.mjs"), ...args], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 60_000,
+  });
+  return JSON.parse(stdout);
 }

@@ -7,10 +7,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  type HearthStatus,
   type PrefetchCompletionParams,
-  prefetchCompletionMethod,
-  statusMethod,
+  prefetchCompletionNotification,
+  statusRequest,
 } from "../../server/src/protocol";
 import { startStdioServer } from "./stdioServer";
 
@@ -36,8 +35,8 @@ test("a prefetch at the cursor prepares the first suggestion there", async () =>
     await server.connection.sendNotification("textDocument/didOpen", {
       textDocument: { uri, languageId: "python", version: 1, text },
     });
-    const status = () => server.connection.sendRequest<HearthStatus>(statusMethod);
-    await server.connection.sendNotification(prefetchCompletionMethod, {
+    const status = () => server.connection.sendRequest(statusRequest.type);
+    await server.connection.sendNotification(prefetchCompletionNotification.type, {
       textDocument: { uri },
       position,
     } satisfies PrefetchCompletionParams);

@@ -3,8 +3,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import type { HearthStatus } from "../../server/src/protocol";
-import { statusMethod } from "../../server/src/protocol";
+import { statusRequest } from "../../server/src/protocol";
 import { startStdioServer } from "./stdioServer";
 
 const packageVersion = JSON.parse(readFileSync("package.json", "utf8")).version;
@@ -24,7 +23,7 @@ test("hearth/status reports version, runtime and loaded native modules", async (
   const server = startStdioServer();
   try {
     await server.initialize();
-    const status = await server.connection.sendRequest<HearthStatus>(statusMethod);
+    const status = await server.connection.sendRequest(statusRequest.type);
     assert.equal(status.version, packageVersion);
     assert.equal(status.server.node, process.version);
     assert.equal(status.server.nodeAbi, process.versions.modules);
@@ -36,7 +35,7 @@ test("hearth/status reports version, runtime and loaded native modules", async (
   }
 });
 
-test("inline completion answers a list (empty until a model is configured)", async () => {
+test("inline completion answers with a suggestion from the bundled model", async () => {
   const server = startStdioServer();
   try {
     await server.initialize();
@@ -44,12 +43,16 @@ test("inline completion answers a list (empty until a model is configured)", asy
     await server.connection.sendNotification("textDocument/didOpen", {
       textDocument: { uri, languageId: "python", version: 1, text: "def add(a, b):\n    return " },
     });
-    const items = await server.connection.sendRequest("textDocument/inlineCompletion", {
+    const items = (await server.connection.sendRequest("textDocument/inlineCompletion", {
       textDocument: { uri },
       position: { line: 1, character: 11 },
-      context: { triggerKind: 2 },
-    });
-    assert.ok(Array.isArray(items) || (items && Array.isArray((items as { items: unknown[] }).items)));
+      context: { triggerKind: 1 },
+    })) as { insertText: string; command?: { arguments?: { id?: string; promptVersion?: string }[] } }[];
+    assert.equal(items.length, 1, "one suggestion");
+    assert.ok(items[0]!.insertText.trim().length > 0, `an empty suggestion: ${JSON.stringify(items)}`);
+    const ref = items[0]!.command?.arguments?.[0];
+    assert.ok(ref?.id, "the suggestion carries its id for feedback");
+    assert.match(ref?.promptVersion ?? "", /^hearth\/\d+$/, "and the prompt layout that produced it");
   } finally {
     await server.stop();
   }
@@ -66,21 +69,23 @@ test("an unknown request gets a MethodNotFound error and the server keeps servin
         return true;
       },
     );
-    const status = await server.connection.sendRequest<HearthStatus>(statusMethod);
+    const status = await server.connection.sendRequest(statusRequest.type);
     assert.equal(status.version, packageVersion);
   } finally {
     await server.stop();
   }
 });
 
-test("garbage on stdin is reported on stderr, never answered on stdout, and the server survives", async () => {
+test("garbage on stdin is reported on stderr, answered with a JSON-RPC parse error, and the server survives", async () => {
   const server = startStdioServer();
   try {
     await server.initialize();
     const body = "{ this is not json";
     server.process.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-    const status = await server.connection.sendRequest<HearthStatus>(statusMethod);
+    const status = await server.connection.sendRequest(statusRequest.type);
     assert.equal(status.version, packageVersion);
+    assert.match(server.stderr(), /parse error: a message body is not JSON/);
+    assert.match(server.stdout(), /"id":null,"error":\{"code":-32700/);
   } finally {
     await server.stop();
   }
@@ -94,7 +99,7 @@ test("logs go to stderr and the LSP log, never to stdout", async () => {
   });
   try {
     await server.initialize();
-    await server.connection.sendRequest(statusMethod);
+    await server.connection.sendRequest(statusRequest.type);
   } finally {
     await server.stop();
   }

@@ -21,6 +21,8 @@ export interface StdioServer {
   connection: ProtocolConnection;
   process: ChildProcessWithoutNullStreams;
   stderr(): string;
+  /** Everything the server wrote to stdout, raw (the connection reads the same bytes). */
+  stdout(): string;
   initialize(
     rootPath?: string,
     extra?: { initializationOptions?: unknown; capabilities?: object },
@@ -38,6 +40,10 @@ export function startStdioServer(extraArgs: string[] = [], env: NodeJS.ProcessEn
   child.stderr.on("data", (chunk: string) => {
     stderrText += chunk;
   });
+  let stdoutText = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdoutText += chunk.toString("utf8");
+  });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const connection = createProtocolConnection(
     new StreamMessageReader(child.stdout),
@@ -49,6 +55,7 @@ export function startStdioServer(extraArgs: string[] = [], env: NodeJS.ProcessEn
     connection,
     process: child,
     stderr: () => stderrText,
+    stdout: () => stdoutText,
     async initialize(rootPath, extra = {}) {
       const result = await connection.sendRequest<InitializeResult>("initialize", {
         processId: process.pid,

@@ -12,7 +12,7 @@ import { test } from "node:test";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import type { HearthStatus, SearchResult } from "../../server/src/protocol";
-import { searchMethod, statusMethod } from "../../server/src/protocol";
+import { searchRequest, statusRequest } from "../../server/src/protocol";
 import { cliPath, type StdioServer, startStdioServer } from "./stdioServer";
 
 function copyWorkspace(): string {
@@ -28,7 +28,7 @@ async function waitForIndex(
 ) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const status = await server.connection.sendRequest<HearthStatus>(statusMethod);
+    const status = await server.connection.sendRequest(statusRequest.type);
     if (predicate(status)) return status;
     if (Date.now() > deadline) throw new Error(`index not ready: ${JSON.stringify(status.indexes)}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -66,7 +66,7 @@ test("the server indexes its workspace in the background, reports progress, and 
       `progress: ${progressTitles}`,
     );
 
-    const result = await server.connection.sendRequest<SearchResult>(searchMethod, {
+    const result = await server.connection.sendRequest(searchRequest.type, {
       query: "euclidean distance",
     });
     assert.equal(result.hits[0]?.path, "pkg/geometry.py");
@@ -98,9 +98,8 @@ test("a saved file is re-indexed: its new symbols become searchable", async () =
     const deadline = Date.now() + 20_000;
     let hits: SearchResult["hits"] = [];
     while (Date.now() < deadline) {
-      hits = (
-        await server.connection.sendRequest<SearchResult>(searchMethod, { query: "rhombusAreaFromDiagonals" })
-      ).hits;
+      hits = (await server.connection.sendRequest(searchRequest.type, { query: "rhombusAreaFromDiagonals" }))
+        .hits;
       if (hits.length) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -1,16 +1,17 @@
 /**
  * Implicit feedback in the extension, in one call for `extension.ts`: capture (middleware, editor events,
- * the accept / partial-accept / dismiss commands), the dashboard command and the delete command.
+ * the accept / partial-accept / dismiss commands, events the chat view records), the dashboard command and
+ * the delete command.
  */
 
 import * as vscode from "vscode";
 import type { LanguageClient, Middleware } from "vscode-languageclient/node";
 import {
-  type FeedbackDeleteResult,
+  type FeedbackEvent,
   type FeedbackStats,
   type FeedbackStatsParams,
-  feedbackDeleteMethod,
-  feedbackStatsMethod,
+  feedbackDeleteRequest,
+  feedbackStatsRequest,
 } from "../../../server/src/protocol";
 import { DashboardPanel } from "./dashboardPanel";
 import { FeedbackCapture } from "./feedbackCapture";
@@ -22,6 +23,8 @@ export interface FeedbackFeature {
   stop(): Promise<void>;
   /** The statistics the dashboard shows (for tests). */
   stats(): Promise<FeedbackStats>;
+  /** Queues an event for the next batch (chat answers and actions). */
+  record(event: FeedbackEvent): void;
 }
 
 export function activateFeedback(
@@ -37,8 +40,8 @@ export function activateFeedback(
   };
   const stats = async (): Promise<FeedbackStats> => {
     await capture.flushNow();
-    const stats = await runningClient().sendRequest<FeedbackStats | null>(
-      feedbackStatsMethod,
+    const stats = await runningClient().sendRequest(
+      feedbackStatsRequest.type,
       {} satisfies FeedbackStatsParams,
     );
     if (!stats) throw new Error("Hearth's server is still starting; try again in a moment.");
@@ -63,7 +66,7 @@ export function activateFeedback(
         }
         capture.forgetAll();
         try {
-          const result = await runningClient().sendRequest<FeedbackDeleteResult>(feedbackDeleteMethod);
+          const result = await runningClient().sendRequest(feedbackDeleteRequest.type);
           void vscode.window.showInformationMessage(
             `Hearth deleted ${result.deletedEvents} feedback events.`,
           );
@@ -75,5 +78,10 @@ export function activateFeedback(
       },
     ),
   );
-  return { middleware: capture.middleware, stop: () => capture.stop(), stats };
+  return {
+    middleware: capture.middleware,
+    stop: () => capture.stop(),
+    stats,
+    record: (event) => capture.record(event),
+  };
 }

@@ -52,6 +52,20 @@ const stats: FeedbackStats = {
   byModel: { tiny: figures },
   byContextSource: { retrieval: figures },
   daily: [{ day: "2025-01-02", shown: 10, accepted: 4, partiallyAccepted: 2, acceptanceRate: 0.4 }],
+  chat: {
+    answers: 6,
+    byStopReason: { finished: 5, cancelled: 1 },
+    copies: 2,
+    inserts: 1,
+    applies: 3,
+    regenerations: 1,
+    usedAnswers: 4,
+    usedRate: 0.6667,
+    thumbsUp: 3,
+    thumbsDown: 1,
+    medianTimeToFirstTokenMs: 180,
+    medianAnswerMs: 2400,
+  },
   storedEvents: 55,
 };
 
@@ -83,4 +97,8 @@ test("the page loads nothing but the extension's Chart.js, and escapes data", ()
   for (const id of ["acceptance", "survival", "latency"]) assert.ok(html.includes(`id="chart-${id}"`));
   assert.match(html, /Nothing leaves this machine/);
   assert.match(html, /25\.0%/); // the shown rate sits next to the acceptance rate
+  assert.match(html, /<h2>Chat<\/h2>/);
+  assert.match(html, /not finished: cancelled 1/);
+  assert.match(html, /2 \/ 1 \/ 3/); // copied / inserted / applied
+  assert.match(html, /3 \/ 1<\/div><div class="label">thumbs up \/ down/);
 });

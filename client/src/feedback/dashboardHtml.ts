@@ -1,12 +1,13 @@
 /**
- * The feedback dashboard's page: headline figures, the three charts and the breakdown tables, from local
- * statistics only. Pure (no `vscode`): the panel passes the webview's URIs and CSP source in.
+ * The feedback dashboard's page: headline figures, the three charts, the breakdown tables and what happened
+ * to chat answers, from local statistics only. Pure (no `vscode`): the panel passes the webview's URIs and CSP source in.
  *
  * The page loads Chart.js from the extension's own files and nothing else (the CSP allows no other origin);
  * the one inline script is allowed by a nonce and only draws the precomputed chart configurations.
  */
 
 import type { FeedbackFigures, FeedbackSliceFigures, FeedbackStats } from "../../../server/src/protocol";
+import { escapeHtml } from "../escapeHtml";
 import { buildDashboardCharts } from "./dashboardCharts";
 
 export interface DashboardPage {
@@ -78,6 +79,22 @@ export function renderDashboardHtml(page: DashboardPage): string {
       rows || `<tr><td colspan="9">no data</td></tr>`
     }</tbody></table></section>`;
   };
+  const chat = stats.chat;
+  const stopped = Object.entries(chat.byStopReason)
+    .filter(([reason]) => reason !== "finished")
+    .map(([reason, count]) => `${reason} ${count}`)
+    .join(", ");
+  const chatTiles = [
+    tile("answers", String(chat.answers), stopped ? `not finished: ${stopped}` : "all finished"),
+    tile("code used", percent(chat.usedRate), `${chat.usedAnswers} answers`),
+    tile("copied / inserted / applied", `${chat.copies} / ${chat.inserts} / ${chat.applies}`),
+    tile("regenerated", String(chat.regenerations)),
+    tile("thumbs up / down", `${chat.thumbsUp} / ${chat.thumbsDown}`),
+    tile(
+      "first token / answer p50",
+      `${number(chat.medianTimeToFirstTokenMs)} / ${number(chat.medianAnswerMs)} ms`,
+    ),
+  ].join("");
   const empty =
     stats.shown === 0
       ? `<p class="empty">No suggestions recorded yet${stats.enabled ? "" : " (collection is off: hearth.feedback.enabled)"}.</p>`
@@ -129,6 +146,7 @@ ${empty}
 ${table("By language", stats.byLanguage, true)}
 ${table("By model", stats.byModel, false)}
 ${table("By context source", stats.byContextSource, false)}
+<section class="chat-figures"><h2>Chat</h2><div class="tiles">${chatTiles}</div></section>
 <footer>Local data only: ${escapeHtml(stats.databasePath ?? "not stored")}, ${stats.storedEvents} events. Nothing leaves this machine. Updated ${escapeHtml(
     new Date(stats.generatedAt).toLocaleString(),
   )}.</footer>
@@ -169,13 +187,4 @@ function duration(hours: number): string {
   if (seconds < 90) return `${Math.round(seconds)} s`;
   if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
   return `${hours.toFixed(1)} h`;
-}
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
 }

@@ -6,7 +6,8 @@
 
 import * as vscode from "vscode";
 import type { FeedbackStats } from "../../../server/src/protocol";
-import { escapeHtml, renderDashboardHtml } from "./dashboardHtml";
+import { escapeHtml } from "../escapeHtml";
+import { renderDashboardHtml } from "./dashboardHtml";
 
 export class DashboardPanel {
   private static current: DashboardPanel | undefined;

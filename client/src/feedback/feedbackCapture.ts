@@ -21,7 +21,7 @@ import {
   type FeedbackEvent,
   type FeedbackEventsParams,
   feedbackDatabaseFileName,
-  feedbackEventsMethod,
+  feedbackEventsNotification,
   type InlineSuggestionRef,
   type SuggestionFacts,
   suggestionAcceptedCommand,
@@ -125,6 +125,14 @@ export class FeedbackCapture implements vscode.Disposable {
     },
   };
 
+  /**
+   * Queues an event recorded elsewhere in the extension (the chat view's answers and actions); it goes out
+   * with the next batch, like the inline events. Nothing is kept while collection is off.
+   */
+  record(event: FeedbackEvent): void {
+    if (this.settings.enabled) this.enqueue(event);
+  }
+
   /** Sends queued events now (before asking the server for statistics, and on shutdown). */
   async send(): Promise<void> {
     if (this.queue.length === 0) return;
@@ -133,7 +141,9 @@ export class FeedbackCapture implements vscode.Disposable {
     const events = this.queue;
     this.queue = [];
     try {
-      await client.sendNotification(feedbackEventsMethod, { events } satisfies FeedbackEventsParams);
+      await client.sendNotification(feedbackEventsNotification.type, {
+        events,
+      } satisfies FeedbackEventsParams);
     } catch (error) {
       this.output.warn(`feedback: could not send ${events.length} event(s), will retry: ${error}`);
       this.queue = [...events, ...this.queue].slice(-maxQueuedEvents);

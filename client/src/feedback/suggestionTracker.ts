@@ -11,6 +11,8 @@
  * wrapper commands, see `partialAcceptIntent`). Anything else at the anchor rejects it.
  */
 
+import { editSimilarity } from "../../../server/src/base/editSimilarity";
+import { round } from "../../../server/src/base/numbers";
 import type {
   FeedbackEvent,
   InlineIgnoreReason,
@@ -18,7 +20,7 @@ import type {
   SuggestionFacts,
   SurvivalCheckpoint,
 } from "../../../server/src/protocol";
-import { editSimilarity, type OffsetEdit, TrackedRegion } from "./trackedRegion";
+import { type OffsetEdit, TrackedRegion } from "./trackedRegion";
 
 export interface TrackerConfig {
   /** When to measure survival after the first accept, in order. Tests shorten them. */
@@ -533,10 +535,6 @@ function lineCount(text: string): number {
   let lines = 1;
   for (const character of text) if (character === "\n") lines++;
   return lines;
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }
 
 function trimMap<K, V>(map: Map<K, V>, max: number): void {

@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
-import { NodeRuntimeError, resolveNodeRuntime } from "./serverLaunch";
+import { NodeRuntimeError, resolveNodeRuntime, serverInspectArgs } from "./serverLaunch";
 
 test("a configured node path is used and described", () => {
   const runtime = resolveNodeRuntime(process.execPath);
@@ -45,4 +45,16 @@ test("a Node older than 20 is refused", () => {
   writeFileSync(old, "#!/bin/sh\necho '18.19.0 108'\n");
   chmodSync(old, 0o755);
   assert.throws(() => resolveNodeRuntime(old), /Node\.js 18\.19\.0; Hearth needs 20 or newer/);
+});
+
+test("HEARTH_SERVER_INSPECT opens the server to a debugger on loopback, or stops on start with brk:", () => {
+  assert.deepEqual(serverInspectArgs({}), []);
+  assert.deepEqual(serverInspectArgs({ HEARTH_SERVER_INSPECT: " " }), []);
+  assert.deepEqual(serverInspectArgs({ HEARTH_SERVER_INSPECT: "6009" }), ["--inspect=127.0.0.1:6009"]);
+  assert.deepEqual(serverInspectArgs({ HEARTH_SERVER_INSPECT: "brk:6009" }), [
+    "--inspect-brk=127.0.0.1:6009",
+  ]);
+  assert.deepEqual(serverInspectArgs({ HEARTH_SERVER_INSPECT: "0.0.0.0:9229" }), ["--inspect=0.0.0.0:9229"]);
+  assert.throws(() => serverInspectArgs({ HEARTH_SERVER_INSPECT: "yes" }), NodeRuntimeError);
+  assert.throws(() => serverInspectArgs({ HEARTH_SERVER_INSPECT: "70000" }), /expected a port/);
 });

@@ -77,3 +77,23 @@ function findOnPath(executableName: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Node flags that open the server to a debugger, from `HEARTH_SERVER_INSPECT` (set by `.vscode/launch.json`):
+ * a port (`6009`), `host:port`, or either after `brk:` to stop on the first line. Unset or empty: none.
+ * The inspector listens on loopback unless a host is given.
+ */
+export function serverInspectArgs(environment: Record<string, string | undefined>): string[] {
+  const value = environment.HEARTH_SERVER_INSPECT?.trim();
+  if (!value) return [];
+  const breakOnStart = value.startsWith("brk:");
+  const address = breakOnStart ? value.slice("brk:".length) : value;
+  const match = /^(?:([\w.-]+):)?(\d{1,5})$/.exec(address);
+  const port = Number(match?.[2]);
+  if (!match || !(port > 0 && port < 65536)) {
+    throw new NodeRuntimeError(
+      `HEARTH_SERVER_INSPECT is "${value}"; expected a port such as 6009, host:port, or brk:6009 to stop on start.`,
+    );
+  }
+  return [`--inspect${breakOnStart ? "-brk" : ""}=${match[1] ?? "127.0.0.1"}:${port}`];
+}

@@ -19,8 +19,13 @@ import {
   StreamMessageWriter,
 } from "vscode-languageserver-protocol/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { type HearthStatus, type PrefetchCompletionParams, prefetchCompletionMethod } from "../protocol";
-import { percentile } from "./retrievalBench";
+import { percentile, ratio } from "../base/numbers";
+import {
+  type HearthStatus,
+  type PrefetchCompletionParams,
+  prefetchCompletionNotification,
+  statusRequest,
+} from "../protocol";
 import {
   buildTypingSessions,
   defaultTraceOptions,
@@ -90,16 +95,15 @@ export async function runCompletionBench(options: CompletionBenchOptions) {
         withoutReuse.status.completion!.reusedPromptTokens,
         withoutReuse.status.completion!.promptTokens,
       ),
-      p50Ratio: ratio(percentile(withReuse.latenciesMs, 0.5), percentile(withoutReuse.latenciesMs, 0.5)),
+      p50Ratio: ratio(
+        percentile(withReuse.latenciesMs, 0.5) ?? 0,
+        percentile(withoutReuse.latenciesMs, 0.5) ?? 0,
+      ),
       completionModel: withReuse.status.models?.find((model) => model.role === "completion")?.id ?? null,
     };
   } finally {
     rmSync(workspace, { recursive: true, force: true });
   }
-}
-
-function ratio(part: number, whole: number): number {
-  return whole > 0 ? Math.round((part / whole) * 1000) / 1000 : 0;
 }
 
 async function replay(
@@ -147,7 +151,7 @@ async function replay(
       typedSoFar += session.span.length;
       options.onProgress?.(typedSoFar, total, label);
     }
-    figures.status = await connection.sendRequest<HearthStatus>("hearth/status");
+    figures.status = await connection.sendRequest(statusRequest.type);
     return figures;
   } finally {
     await connection.sendRequest("shutdown").catch(() => undefined);
@@ -160,7 +164,7 @@ async function replay(
 async function waitForIndex(connection: ProtocolConnection): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    const status = await connection.sendRequest<HearthStatus>("hearth/status");
+    const status = await connection.sendRequest(statusRequest.type);
     if (status.indexes.every((index) => index.state === "idle" || index.state === "error")) return;
     await sleep(250);
   }
@@ -202,7 +206,7 @@ async function typeSession(
   let pending: { source: CancellationTokenSource; done: Promise<void> } | undefined;
   let suggestion: string | undefined;
   // The cursor is put down, as a click would, and the user reads a moment before typing.
-  await connection.sendNotification(prefetchCompletionMethod, {
+  await connection.sendNotification(prefetchCompletionNotification.type, {
     textDocument: { uri },
     position: document.positionAt(cursor),
   } satisfies PrefetchCompletionParams);

@@ -11,21 +11,19 @@ import { setPriority, tmpdir } from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Logger } from "../base/logger";
-import type { CompleterConfig, CompletionModel } from "../completer/inlineCompleter";
-import { InlineCompleter } from "../completer/inlineCompleter";
-import { defaultIndexConfig } from "../config/indexDefaults";
+import { percentile, round } from "../base/numbers";
+import { completionCapability } from "../completion/capability";
+import { createCore } from "../core/createCore";
 import type { ChunkEmbedder } from "../index/indexRunner";
 import { IndexSession } from "../index/indexSession";
+import { defaultIndexConfig } from "../index/indexSettings";
 import { languageForPath } from "../syntax";
-import { percentile } from "./retrievalBench";
 import { seededRandom } from "./typingTrace";
 
 export interface IndexBenchOptions {
   cliPath: string;
   root: string;
   embedder: ChunkEmbedder | undefined;
-  model: CompletionModel;
-  completer: CompleterConfig;
   updates: number;
   completions: number;
   logger: Logger;
@@ -130,12 +128,13 @@ async function completionLatencies(options: IndexBenchOptions, concurrentDatabas
     finished = true;
   });
   if (indexer) await new Promise((resolve) => setTimeout(resolve, 1_500)); // let the pass get going
-  const completer = new InlineCompleter(
-    options.model,
-    { retrieved: () => [], recentDocuments: () => [], cursorMoved: async () => {} },
-    { ...options.completer, cache: false, debounce: null, crossFileContext: false },
-    options.logger,
-  );
+  const core = await createCore({
+    roots: [options.root],
+    settings: { completion: { cache: false, debounce: false, crossFileContext: false } },
+    logger: options.logger,
+    feedbackDatabase: null,
+  });
+  const completion = core.capability(completionCapability)!;
   const latencies: number[] = [];
   try {
     for (const [index, file] of files.entries()) {
@@ -145,18 +144,15 @@ async function completionLatencies(options: IndexBenchOptions, concurrentDatabas
       const lineStart = lineStarts[Math.floor(random() * lineStarts.length)]!;
       const offset = lineStart + (/^[ \t]*/.exec(text.slice(lineStart))?.[0].length ?? 0);
       const started = performance.now();
-      await completer.complete(
-        {
-          uri: pathToFileURL(path.join(options.root, file)).href,
-          path: file,
-          repoName: path.basename(options.root),
-          language: languageForPath(file) ?? "plaintext",
-          text: text.slice(0, offset) + text.slice(text.indexOf("\n", offset)),
-          offset,
-          trigger: "invoked",
-        },
-        new AbortController().signal,
-      );
+      await completion.completeOnce({
+        uri: pathToFileURL(path.join(options.root, file)).href,
+        path: file,
+        repoName: path.basename(options.root),
+        language: languageForPath(file) ?? "plaintext",
+        text: text.slice(0, offset) + text.slice(text.indexOf("\n", offset)),
+        offset,
+        trigger: "invoked",
+      });
       latencies.push(performance.now() - started);
       options.onProgress?.(
         index + 1,
@@ -166,6 +162,7 @@ async function completionLatencies(options: IndexBenchOptions, concurrentDatabas
     }
   } finally {
     indexer?.kill();
+    await core.dispose();
   }
   return { latencies, indexStillRunning: indexer ? !finished : false };
 }
@@ -185,9 +182,4 @@ function pickSourceFiles(root: string, count: number): string[] {
     [files[index], files[other]] = [files[other]!, files[index]!];
   }
   return files.slice(0, count);
-}
-
-function round(value: number, digits = 2): number {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
 }

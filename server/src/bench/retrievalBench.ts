@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { percentile, round } from "../base/numbers";
 import { defaultFusionConfig } from "../retrieval/fuseRankings";
 import { searchIndex } from "../retrieval/searchIndex";
 import { openIndexDatabase } from "../store/database";
@@ -32,28 +33,17 @@ export const defaultRetrievalBenchConfig: RetrievalBenchConfig = {
 
 export interface ScalePointResult {
   chunks: number;
-  vectorP50Ms: number;
-  vectorP95Ms: number;
-  exactP50Ms: number;
-  exactP95Ms: number;
-  lexicalP95Ms: number;
-  hybridP50Ms: number;
-  hybridP95Ms: number;
+  vectorP50Ms: number | null;
+  vectorP95Ms: number | null;
+  exactP50Ms: number | null;
+  exactP95Ms: number | null;
+  lexicalP95Ms: number | null;
+  hybridP50Ms: number | null;
+  hybridP95Ms: number | null;
   recallAt10VsExact: number;
   /** The same for the 50 candidates hybrid search takes from the vector retriever. */
   recallAt50VsExact: number;
   vectorMethod: "exact" | "prefilter";
-}
-
-export function percentile(samples: number[], fraction: number): number {
-  if (samples.length === 0) return Number.NaN;
-  const sorted = [...samples].sort((left, right) => left - right);
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
-  return round(sorted[index]!);
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }
 
 /** A small deterministic generator, so every run measures the same data. */

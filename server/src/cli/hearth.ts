@@ -5,8 +5,11 @@
 
 import { Command } from "commander";
 import { hearthVersion } from "../base/buildInfo";
+import { registerInstalledGpuPackages } from "../gpu/gpuPackageStore";
 import { registerBenchCommand } from "./commands/bench";
 import { registerBenchInferenceCommand } from "./commands/benchInference";
+import { registerChatCommand } from "./commands/chat";
+import { configureOneLineErrors, exitWithFailure } from "./commands/cliErrors";
 import { registerCompleteCommand } from "./commands/complete";
 import { registerEvalCommand } from "./commands/evalCommands";
 import { registerFeedbackCommands } from "./commands/feedbackCommands";
@@ -17,11 +20,15 @@ import { registerReviewCommand } from "./commands/review";
 import { registerServeCommand } from "./commands/serve";
 import { registerStatusCommand } from "./commands/status";
 
-const program = new Command("hearth")
-  .description("Hearth: a local-first AI coding assistant. Nothing leaves your machine.")
-  .version(hearthVersion, "-v, --version", "print Hearth's version")
-  .showHelpAfterError()
-  .showSuggestionAfterError();
+// Before any command loads llama.cpp: CUDA packages installed on request live in Hearth's cache, not node_modules.
+registerInstalledGpuPackages();
+
+const program = configureOneLineErrors(
+  new Command("hearth")
+    .description("Hearth: a local-first AI coding assistant. Nothing leaves your machine.")
+    .version(hearthVersion, "-v, --version", "print Hearth's version")
+    .showSuggestionAfterError(),
+);
 
 registerServeCommand(program);
 registerStatusCommand(program);
@@ -30,9 +37,10 @@ registerBenchInferenceCommand(program);
 registerIndexCommands(program);
 registerEvalCommand(program);
 registerCompleteCommand(program);
+registerChatCommand(program);
 registerIndexHostCommand(program);
 registerModelsCommand(program);
 registerFeedbackCommands(program);
 registerReviewCommand(program);
 
-await program.parseAsync(process.argv);
+await program.parseAsync(process.argv).catch(exitWithFailure);

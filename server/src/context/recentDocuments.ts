@@ -4,7 +4,7 @@
  * (its open-document store), never from disk.
  */
 
-import type { SimilarityDocument } from "../completion";
+import type { SimilarityDocument } from "../completion/pipeline";
 
 interface RecentDocument {
   uri: string;

@@ -5,8 +5,8 @@
  * seconds stale at worst). Refreshes are rate-limited and skipped when the query did not change.
  */
 
-import type { SnippetCandidate } from "../completion";
-import { cursorQueryWindow } from "../completion";
+import type { SnippetCandidate } from "../completion/pipeline";
+import { cursorQueryWindow } from "../completion/pipeline";
 
 export interface RetrievedHit {
   path: string;
@@ -22,12 +22,18 @@ export interface RetrievedSnippetsConfig {
   queryLines: number;
   hits: number;
   minRefreshIntervalMs: number;
+  /**
+   * Leave out every hit from the document's own file. Evals complete masked copies of indexed files, whose
+   * indexed chunks would hold the answer; in the editor a far part of the same file is useful context.
+   */
+  excludeOwnFile: boolean;
 }
 
 export const defaultRetrievedSnippetsConfig: RetrievedSnippetsConfig = {
   queryLines: 12,
   hits: 6,
   minRefreshIntervalMs: 1_000,
+  excludeOwnFile: false,
 };
 
 interface Entry {
@@ -64,7 +70,7 @@ export class RetrievedSnippets {
       .then((hits) => {
         entry.query = query;
         entry.candidates = hits
-          .filter((hit) => !(hit.path === path && text.includes(hit.text)))
+          .filter((hit) => hit.path !== path || (!this.config.excludeOwnFile && !text.includes(hit.text)))
           .map((hit, rank) => ({
             source: "retrieval",
             path: hit.path,

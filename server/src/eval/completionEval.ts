@@ -8,27 +8,24 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
+import { editSimilarity } from "../base/editSimilarity";
 import type { Logger } from "../base/logger";
-import { percentile } from "../bench/retrievalBench";
+import { percentile, round } from "../base/numbers";
 import { seededRandom } from "../bench/typingTrace";
-import type { CompleterConfig, CompletionModel } from "../completer/inlineCompleter";
-import { InlineCompleter } from "../completer/inlineCompleter";
-import { defaultIndexConfig, defaultSearchCandidates, defaultSearchFusion } from "../config/indexDefaults";
-import { RetrievedSnippets } from "../context/retrievedSnippets";
+import { completionCapability } from "../completion/capability";
+import { createCore, type HearthCore } from "../core/createCore";
 import type { ChunkEmbedder, IndexProgress } from "../index/indexRunner";
 import { IndexSession } from "../index/indexSession";
-import { searchIndex } from "../retrieval/searchIndex";
-import { openIndexDatabase } from "../store/database";
-import { IndexReader } from "../store/indexReader";
+import { defaultIndexConfig } from "../index/indexSettings";
 import { createParserBackend, isLanguageId, languageForPath } from "../syntax";
-import { editSimilarity, type MaskedSpan, normalizeWhitespace, pickMaskedSpans } from "./maskedSpans";
+import { type MaskedSpan, normalizeWhitespace, pickMaskedSpans } from "./maskedSpans";
 
 export interface CompletionEvalOptions {
   root: string;
   databasePath: string;
-  model: CompletionModel;
-  embedder: (ChunkEmbedder & { embedQueries(texts: string[]): Promise<Float32Array[]> }) | undefined;
-  completer: CompleterConfig;
+  /** The `hearth` settings to evaluate (for example another completion model). */
+  settings: { models?: Record<string, unknown> };
+  embedder: ChunkEmbedder | undefined;
   maxFiles: number;
   seed: number;
   logger: Logger;
@@ -78,25 +75,20 @@ export async function runCompletionEval(options: CompletionEvalOptions) {
     text: readFileSync(file, "utf8"),
   }));
   const spans = pickMaskedSpans(files, random);
-  const database = openIndexDatabase(options.databasePath, { readonly: true });
   const backend = createParserBackend({ logger: options.logger });
-  try {
-    const reader = new IndexReader(database);
-    const embedder = options.embedder;
-    const withContext = await scoreSpans(spans, options, backend, true, async (query, k, excludedPath) => {
-      const hits = await searchIndex(
-        reader,
-        {
-          query,
-          mode: "hybrid",
-          candidates: defaultSearchCandidates,
-          fusion: { ...defaultSearchFusion, limit: k + 5 },
-        },
-        embedder ? async (text) => (await embedder.embedQueries([text]))[0]! : undefined,
-      );
-      return hits.filter((hit) => hit.path !== excludedPath).slice(0, k);
+  const coreFor = (crossFileContext: boolean) =>
+    createCore({
+      roots: [options.root],
+      settings: { ...options.settings, completion: { crossFileContext, cache: false, debounce: false } },
+      logger: options.logger,
+      indexDatabases: { [options.root]: options.databasePath },
+      embedQueries: options.embedder !== undefined,
+      feedbackDatabase: null,
+      excludeOwnFileFromRetrieval: true,
     });
-    const withoutContext = await scoreSpans(spans, options, backend, false, async () => []);
+  {
+    const withContext = await scoreSpans(spans, options, backend, await coreFor(true), true);
+    const withoutContext = await scoreSpans(spans, options, backend, await coreFor(false), false);
     const summary = (outcomes: SpanOutcome[]) => {
       const parsed = outcomes.filter((outcome) => outcome.parses !== null);
       return {
@@ -131,8 +123,6 @@ export async function runCompletionEval(options: CompletionEvalOptions) {
       byKind: byKind(withContext),
       byKindNoContext: byKind(withoutContext),
     };
-  } finally {
-    database.close();
   }
 }
 
@@ -140,32 +130,17 @@ async function scoreSpans(
   spans: MaskedSpan[],
   options: CompletionEvalOptions,
   backend: ReturnType<typeof createParserBackend>,
+  core: HearthCore,
   crossFileContext: boolean,
-  search: (
-    query: string,
-    k: number,
-    excludedPath: string,
-  ) => Promise<{ path: string; startLine: number; endLine: number; text: string }[]>,
 ): Promise<SpanOutcome[]> {
+  const completer = core.capability(completionCapability)!;
   const outcomes: SpanOutcome[] = [];
-  for (const [index, span] of spans.entries()) {
-    const uri = pathToFileURL(path.join(options.root, span.path)).href;
-    const retrieved = new RetrievedSnippets((query, k) => search(query, k, span.path));
-    if (crossFileContext) await retrieved.refresh(uri, span.path, span.maskedText, span.offset);
-    const completer = new InlineCompleter(
-      options.model,
-      {
-        retrieved: (key) => retrieved.candidates(key),
-        recentDocuments: () => [],
-        cursorMoved: async () => {},
-      },
-      { ...options.completer, crossFileContext, cache: false, debounce: null },
-      options.logger,
-    );
-    const language = languageForPath(span.path) ?? "plaintext";
-    const started = performance.now();
-    const answer = await completer.complete(
-      {
+  try {
+    for (const [index, span] of spans.entries()) {
+      const uri = pathToFileURL(path.join(options.root, span.path)).href;
+      const language = languageForPath(span.path) ?? "plaintext";
+      const started = performance.now();
+      const answer = await completer.completeOnce({
         uri,
         path: span.path,
         repoName: path.basename(options.root),
@@ -173,25 +148,26 @@ async function scoreSpans(
         text: span.maskedText,
         offset: span.offset,
         trigger: "invoked",
-      },
-      new AbortController().signal,
-    );
-    const ms = performance.now() - started;
-    const completion = answer?.text ?? "";
-    const expected = span.kind === "block" ? span.expected : span.expected.split("\n")[0]!;
-    const got = span.kind === "block" ? completion : completion.split("\n")[0]!;
-    outcomes.push({
-      kind: span.kind,
-      exact: normalizeWhitespace(got) === normalizeWhitespace(expected),
-      similarity: editSimilarity(got, expected),
-      parses: await parsesCleanly(backend, language, span, completion),
-      ms,
-    });
-    options.onProgress?.(
-      index + 1,
-      spans.length,
-      crossFileContext ? "completing with context" : "completing without context",
-    );
+      });
+      const ms = performance.now() - started;
+      const completion = answer?.text ?? "";
+      const expected = span.kind === "block" ? span.expected : span.expected.split("\n")[0]!;
+      const got = span.kind === "block" ? completion : completion.split("\n")[0]!;
+      outcomes.push({
+        kind: span.kind,
+        exact: normalizeWhitespace(got) === normalizeWhitespace(expected),
+        similarity: editSimilarity(normalizeWhitespace(got), normalizeWhitespace(expected)),
+        parses: await parsesCleanly(backend, language, span, completion),
+        ms,
+      });
+      options.onProgress?.(
+        index + 1,
+        spans.length,
+        crossFileContext ? "completing with context" : "completing without context",
+      );
+    }
+  } finally {
+    await core.dispose();
   }
   return outcomes;
 }
@@ -236,8 +212,4 @@ function sampleFiles(root: string, limit: number, random: () => number): string[
 
 function mean(values: number[]): number {
   return values.length ? round(values.reduce((sum, value) => sum + value, 0) / values.length) : 0;
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

@@ -2,8 +2,9 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { editSimilarity } from "../base/editSimilarity";
 import { seededRandom } from "../bench/typingTrace";
-import { editSimilarity, normalizeWhitespace, pickMaskedSpans } from "./maskedSpans";
+import { normalizeWhitespace, pickMaskedSpans } from "./maskedSpans";
 
 const file = {
   path: "shapes.py",
@@ -48,7 +49,7 @@ test("a block span is the body after an opener, stopping before the dedent", () 
 
 test("edit similarity ignores whitespace differences and scores edits", () => {
   assert.equal(normalizeWhitespace("  a\n\t b  "), "a b");
-  assert.equal(editSimilarity("return  x", "return x"), 1);
+  assert.equal(editSimilarity(normalizeWhitespace("return  x"), normalizeWhitespace("return x")), 1);
   assert.equal(editSimilarity("abcd", "abce"), 0.75);
   assert.equal(editSimilarity("", "abc"), 0);
   assert.equal(editSimilarity("", ""), 1);

@@ -114,24 +114,3 @@ function splitLines(text: string): Line[] {
 export function normalizeWhitespace(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
-
-/** 1 - Levenshtein distance / longer length, on whitespace-normalised text. */
-export function editSimilarity(left: string, right: string): number {
-  const a = normalizeWhitespace(left);
-  const b = normalizeWhitespace(right);
-  if (a.length === 0 && b.length === 0) return 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let row = 1; row <= a.length; row++) {
-    const current = [row];
-    for (let column = 1; column <= b.length; column++) {
-      const cost = a[row - 1] === b[column - 1] ? 0 : 1;
-      current[column] = Math.min(
-        previous[column]! + 1,
-        current[column - 1]! + 1,
-        previous[column - 1]! + cost,
-      );
-    }
-    previous = current;
-  }
-  return 1 - previous[b.length]! / Math.max(a.length, b.length);
-}

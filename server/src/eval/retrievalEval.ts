@@ -7,10 +7,11 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import type { Logger } from "../base/logger";
-import { defaultIndexConfig, defaultSearchCandidates, defaultSearchFusion } from "../config/indexDefaults";
 import type { ChunkEmbedder, IndexProgress } from "../index/indexRunner";
 import { IndexSession } from "../index/indexSession";
+import { defaultIndexConfig } from "../index/indexSettings";
 import { type SearchMode, searchIndex } from "../retrieval/searchIndex";
+import { defaultSearchCandidates, defaultSearchFusion } from "../retrieval/searchSettings";
 import { openIndexDatabase } from "../store/database";
 import { IndexReader } from "../store/indexReader";
 import { type RankedJudgement, type RetrievalScores, summarize } from "./retrievalMetrics";

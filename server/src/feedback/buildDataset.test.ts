@@ -94,9 +94,37 @@ test("secrets in the prompt are masked; an example whose completion holds one is
   const { examples, summary } = buildDataset(rows, sft);
   assert.equal(examples.length, 1);
   assert.ok(!toJsonl(examples).includes("ghp_0123456789"), "the token must not reach the file");
-  assert.ok(examples[0]!.prefix.includes("<secret:github-token>"));
+  assert.ok(examples[0]!.prefix.includes("«redacted: github-token»"));
   assert.equal(summary.maskedSecrets, 1);
   assert.equal(summary.droppedForSecrets, 1);
+});
+
+test("a Bearer token in an ordinary source file reaches neither the sft nor the preference export", () => {
+  // Issue 16 item 7: the old scrubber knew provider formats only, so an opaque token in a header went through.
+  const bearer = "q8Zr2LmT5vXw9KpB3nYc7HdJ4sFg6QaE";
+  const prompt = {
+    path: "src/client.ts",
+    prefix: `export async function fetchItems() {\n  const response = await fetch(url, {\n    headers: {\n      "Authorization": "Bearer ${bearer}",\n    },\n  });\n  `,
+    suffix: "\n}\n",
+  };
+  const rows = [
+    row({ text: "return response.json();", finalText: "return response.json();", prompt }),
+    row({
+      outcome: "rejected",
+      outcomeReason: "typedOver",
+      text: "return response.text();",
+      userText: "return await response.json();",
+      prompt,
+    }),
+  ];
+  for (const options of [sft, preference]) {
+    const { examples, summary } = buildDataset(rows, options);
+    assert.equal(examples.length, 1, options.format);
+    const file = toJsonl(examples);
+    assert.ok(!file.includes(bearer), `${options.format} export holds the token`);
+    assert.ok(file.includes("«redacted: authorization-header»"), file);
+    assert.equal(summary.maskedSecrets, 1);
+  }
 });
 
 test("preference pairs: edited after accept, and rejected then written differently", () => {

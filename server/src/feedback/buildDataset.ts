@@ -7,15 +7,16 @@
  * - `preference`: suggestions the user edited after accepting (chosen: the final text), partly accepted or
  *   rejected and then wrote something else in their place (chosen: what they wrote); rejected: the suggestion.
  *
- * Every example passes through `scrubSecrets`: secrets in the prompt are masked; an example whose completion,
- * chosen or rejected text holds a secret is dropped (a model must not learn to write one, nor a mask).
+ * Every example passes through the guardrails' `redactSecrets`: secrets in the prompt and the path are replaced
+ * by a placeholder naming the rule; an example whose completion, chosen or rejected text holds a secret (or a
+ * placeholder) is dropped (a model must not learn to write one, nor a mask).
  * Duplicates (same prompt tail, suffix head and completion, up to whitespace) are written once, the newest.
  */
 
+import { containsSecret, redactionPlaceholderPattern, redactSecrets } from "../guardrails";
 import type { SurvivalCheckpoint } from "../protocol";
 import { survivalCheckpoints } from "../protocol";
 import type { ExportRow } from "../store/feedbackStore";
-import { scrubSecrets } from "./scrubSecrets";
 
 export type DatasetFormat = "sft" | "preference";
 
@@ -99,13 +100,13 @@ export function buildDataset(
       continue;
     }
     const outputs = "completion" in target ? [target.completion] : [target.chosen, target.rejected];
-    if (outputs.some((text) => scrubSecrets(text).found.length > 0)) {
+    if (outputs.some((text) => containsSecret(text) || redactionPlaceholderPattern.test(text))) {
       summary.droppedForSecrets++;
       continue;
     }
-    const prefix = scrubSecrets(row.prompt.prefix);
-    const suffix = scrubSecrets(row.prompt.suffix);
-    const path = row.prompt.path === undefined ? null : scrubSecrets(row.prompt.path).text;
+    const prefix = redactSecrets(row.prompt.prefix);
+    const suffix = redactSecrets(row.prompt.suffix);
+    const path = row.prompt.path === undefined ? null : redactSecrets(row.prompt.path).text;
     const base: ExampleBase = {
       id: row.id,
       language: row.language,
@@ -131,7 +132,7 @@ export function buildDataset(
     }
     // Rows come oldest first: the newest of a duplicate group is kept, and moves to the end.
     byKey.set(key, example);
-    summary.maskedSecrets += prefix.found.length + suffix.found.length;
+    summary.maskedSecrets += prefix.redactions.length + suffix.redactions.length;
   }
   const examples = [...byKey.values()];
   summary.written = examples.length;
@@ -190,10 +191,11 @@ function dedupKey(example: DatasetExample, options: DatasetOptions): string {
   ].join("\u0000");
 }
 
+const placeholders = new RegExp(redactionPlaceholderPattern.source, "g");
+
 function countMasks(example: DatasetExample): number {
   return (
-    (example.prefix.match(/<secret:[\w-]+>/g)?.length ?? 0) +
-    (example.suffix.match(/<secret:[\w-]+>/g)?.length ?? 0)
+    (example.prefix.match(placeholders)?.length ?? 0) + (example.suffix.match(placeholders)?.length ?? 0)
   );
 }
 

@@ -4,6 +4,8 @@
  * settings say.
  */
 
+import { SettingsSection, type WarnSetting } from "../base/settingsReader";
+
 export interface FeedbackConfig {
   /** Record feedback at all; off: events are dropped and nothing is written. */
   enabled: boolean;
@@ -28,42 +30,24 @@ export const defaultFeedbackConfig: FeedbackConfig = {
   keepContext: true,
 };
 
-/** Reads `feedback` from the raw `hearth` settings section. */
-export function resolveFeedbackConfig(
-  rawHearthSettings: unknown,
-  warn: (message: string) => void,
-): FeedbackConfig {
-  const feedback = asRecord(asRecord(rawHearthSettings).feedback);
-  const flag = (key: "enabled" | "keepContext"): boolean => {
-    const value = feedback[key];
-    if (value === undefined || value === null) return defaultFeedbackConfig[key];
-    if (typeof value === "boolean") return value;
-    warn(`setting hearth.feedback.${key} has an invalid value ${JSON.stringify(value)}; using the default`);
-    return defaultFeedbackConfig[key];
-  };
-  const bounded = (key: "retentionDays" | "maxEvents"): number => {
-    const value = feedback[key];
-    const { min, max } = feedbackConfigBounds[key];
-    if (value === undefined || value === null) return defaultFeedbackConfig[key];
-    if (typeof value !== "number" || !Number.isFinite(value)) {
-      warn(`setting hearth.feedback.${key} has an invalid value ${JSON.stringify(value)}; using the default`);
-      return defaultFeedbackConfig[key];
-    }
-    const clamped = Math.min(max, Math.max(min, Math.round(value)));
-    if (clamped !== value)
-      warn(`setting hearth.feedback.${key} = ${value} is outside ${min}..${max}; using ${clamped}`);
-    return clamped;
-  };
+/** Reads `feedback` from the raw `hearth` settings object. */
+export function resolveFeedbackConfig(rawHearthSettings: unknown, warn: WarnSetting): FeedbackConfig {
+  const section = SettingsSection.of(rawHearthSettings, "feedback", warn);
+  const { retentionDays, maxEvents } = feedbackConfigBounds;
   return {
-    enabled: flag("enabled"),
-    retentionDays: bounded("retentionDays"),
-    maxEvents: bounded("maxEvents"),
-    keepContext: flag("keepContext"),
+    enabled: section.boolean("enabled", defaultFeedbackConfig.enabled),
+    retentionDays: section.boundedNumber(
+      "retentionDays",
+      retentionDays.min,
+      retentionDays.max,
+      defaultFeedbackConfig.retentionDays,
+    ),
+    maxEvents: section.boundedNumber(
+      "maxEvents",
+      maxEvents.min,
+      maxEvents.max,
+      defaultFeedbackConfig.maxEvents,
+    ),
+    keepContext: section.boolean("keepContext", defaultFeedbackConfig.keepContext),
   };
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return value && typeof value === "object" && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
 }

@@ -5,12 +5,12 @@
  */
 
 import * as path from "node:path";
-import { defaultIndexPath, hearthCacheFolder } from "../index/indexLocation";
+import { hearthCacheFolder, workspaceDatabasePath } from "../base/cacheFolder";
 import { feedbackDatabaseFileName } from "../protocol";
 
 export function feedbackDatabasePath(storageFolder: string | undefined, workspaceRoot: string): string {
   if (storageFolder) return path.join(storageFolder, feedbackDatabaseFileName);
-  return defaultIndexPath(workspaceRoot, path.join(hearthCacheFolder(), "feedback"));
+  return workspaceDatabasePath(path.join(hearthCacheFolder(), "feedback"), workspaceRoot);
 }
 
 /** The database `hearth stats` and `hearth feedback` use: `--db`, else `$HEARTH_FEEDBACK_DB` (set in VS Code's

@@ -205,6 +205,63 @@ test("malformed events are dropped and logged; chat and review events are kept i
   service.dispose();
 });
 
+test("chat figures: answers by how they ended, code used, regenerations and each answer's latest rating", () => {
+  const { service } = fresh();
+  const answered = (subjectId: string, stopReason: string, timeToFirstTokenMs: number, totalMs: number) => ({
+    ...base(subjectId),
+    surface: "chat",
+    type: "answered",
+    stopReason,
+    chars: 120,
+    citations: 1,
+    timeToFirstTokenMs,
+    totalMs,
+  });
+  const action = (subjectId: string, type: string, chars?: number) => ({
+    ...base(subjectId),
+    surface: "chat",
+    type,
+    ...(chars === undefined ? {} : { chars }),
+  });
+  const rated = (subjectId: string, rating: string) => ({
+    ...base(subjectId),
+    surface: "chat",
+    type: "rated",
+    rating,
+  });
+  service.record([
+    answered("t1", "finished", 100, 900),
+    answered("t2", "finished", 300, 1500),
+    answered("t3", "cancelled", 200, 400),
+    answered("t4", "noModel", 0, 5),
+    action("t1", "copied", 40),
+    action("t1", "applied", 40),
+    action("t2", "inserted", 12),
+    action("t3", "regenerated"),
+    rated("t1", "up"),
+    rated("t2", "up"),
+    rated("t2", "down"),
+    { ...answered("t5", "finished", 1, 1), stopReason: "exploded" },
+    action("t1", "copied", -1),
+  ] as FeedbackEvent[]);
+  const { chat } = service.stats();
+  assert.deepEqual(chat, {
+    answers: 4,
+    byStopReason: { finished: 2, cancelled: 1, noModel: 1 },
+    copies: 1,
+    inserts: 1,
+    applies: 1,
+    regenerations: 1,
+    usedAnswers: 2,
+    usedRate: 0.5,
+    thumbsUp: 1,
+    thumbsDown: 1,
+    medianTimeToFirstTokenMs: 100,
+    medianAnswerMs: 900,
+  });
+  service.dispose();
+});
+
 test("retention deletes what is older than the configured days and beyond the event cap", () => {
   let now = Date.now();
   const { service, databasePath } = fresh({ retentionDays: 30, maxEvents: 1000 }, () => now);

@@ -9,7 +9,9 @@
 
 import type { Logger } from "../base/logger";
 import type { FeedbackDeleteResult, FeedbackEvent, FeedbackStats, FeedbackStatsParams } from "../protocol";
-import { FeedbackStore, type PromptContext } from "../store/feedbackStore";
+import type { ConversationStore } from "../store/conversationStore";
+import type { PromptContext } from "../store/feedbackEvents";
+import { FeedbackStore } from "../store/feedbackStore";
 import { AdaptiveTrigger } from "./adaptiveTrigger";
 import type { FeedbackConfig } from "./feedbackConfig";
 import { computeFeedbackStats } from "./feedbackStats";
@@ -41,6 +43,11 @@ export interface FeedbackServiceOptions {
   now?: () => number;
   flushDelayMs?: number;
   pruneIntervalMs?: number;
+  /**
+   * Applied to every text before it is stored (the code around a suggestion, the suggestion, what the user
+   * wrote): the guardrails' secret redaction. What memory keeps for the adaptive policy is never stored.
+   */
+  redact?: (text: string) => string;
 }
 
 interface Answer {
@@ -60,50 +67,71 @@ export class FeedbackService implements SuggestionGate {
   private readonly outcomeListeners: ((accepted: boolean) => void)[] = [];
   private queue: FeedbackEvent[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
-  private readonly pruneTimer: NodeJS.Timeout | undefined;
+  private readonly pruneTimer: NodeJS.Timeout;
   private readonly now: () => number;
   private storeError: string | undefined;
 
   private constructor(
     private store: FeedbackStore | null,
     readonly databasePath: string | null,
-    private readonly config: FeedbackConfig,
+    private config: FeedbackConfig,
     private readonly logger: Logger,
     private readonly options: FeedbackServiceOptions,
   ) {
     this.now = options.now ?? Date.now;
-    if (store) {
-      this.prune();
-      this.pruneTimer = setInterval(() => this.prune(), options.pruneIntervalMs ?? 6 * 3_600_000);
-      this.pruneTimer.unref();
-    }
+    this.pruneTimer = setInterval(() => this.prune(), options.pruneIntervalMs ?? 6 * 3_600_000);
+    this.pruneTimer.unref();
   }
 
   static open(options: FeedbackServiceOptions): FeedbackService {
-    let store: FeedbackStore | null = null;
-    let error: string | undefined;
-    if (options.databasePath && options.config.enabled) {
-      try {
-        store = FeedbackStore.open(options.databasePath, {
-          readonly: false,
-          onRecreated: (movedTo, reason) =>
-            options.logger.warn(
-              `the feedback database was damaged (${reason}); kept it as ${movedTo} and started a new one`,
-            ),
-        });
-      } catch (caught) {
-        error = caught instanceof Error ? caught.message : String(caught);
-        options.logger.error(`feedback is not stored: cannot open ${options.databasePath}`, caught);
-      }
-    }
-    const service = new FeedbackService(store, options.databasePath, options.config, options.logger, options);
-    service.storeError = error;
+    const service = new FeedbackService(null, options.databasePath, options.config, options.logger, options);
+    service.openStore();
     return service;
   }
 
+  private openStore(): void {
+    if (!this.databasePath || !this.config.enabled || this.store) return;
+    this.storeError = undefined;
+    try {
+      this.store = FeedbackStore.open(this.databasePath, {
+        readonly: false,
+        onRecreated: (movedTo, reason, recovered) =>
+          this.logger.warn(
+            `the feedback database was damaged (${reason}); kept it as ${movedTo} and started a new one ` +
+              `with the ${recovered.events} event(s) that could be read from it` +
+              (recovered.unreadableEvents ? ` (about ${recovered.unreadableEvents} could not be read)` : ""),
+          ),
+      });
+      this.prune();
+    } catch (caught) {
+      this.storeError = caught instanceof Error ? caught.message : String(caught);
+      this.logger.error(`feedback is not stored: cannot open ${this.databasePath}`, caught);
+    }
+  }
+
+  /**
+   * New settings: switching collection off stores what is queued and closes the database, switching it on
+   * opens it, new retention limits prune at once. What memory learned (pauses, rejected texts) is kept.
+   */
+  reconfigure(config: FeedbackConfig): void {
+    this.config = config;
+    if (config.enabled) {
+      this.openStore();
+      this.prune();
+    } else {
+      this.flush();
+      this.store?.close();
+      this.store = null;
+    }
+  }
+
   /** Called with true for each suggestion accepted (whole or in part), false for each rejected. */
-  onOutcome(listener: (accepted: boolean) => void): void {
+  onOutcome(listener: (accepted: boolean) => void): () => void {
     this.outcomeListeners.push(listener);
+    return () => {
+      const index = this.outcomeListeners.indexOf(listener);
+      if (index >= 0) this.outcomeListeners.splice(index, 1);
+    };
   }
 
   allowRequest(trigger: "automatic" | "invoked", nowMs: number): boolean {
@@ -158,8 +186,8 @@ export class FeedbackService implements SuggestionGate {
         if (answer) {
           prompts.set(event.subjectId, {
             path: answer.context.path,
-            prefix: answer.context.prefix,
-            suffix: answer.context.suffix,
+            prefix: this.redact(answer.context.prefix),
+            suffix: this.redact(answer.context.suffix),
           });
         }
       }
@@ -185,6 +213,7 @@ export class FeedbackService implements SuggestionGate {
       this.store.suggestions(params.sinceMs),
       this.store.activity(params.sinceMs),
       context,
+      this.store.chatEvents(params.sinceMs),
     );
   }
 
@@ -201,6 +230,11 @@ export class FeedbackService implements SuggestionGate {
     return { deletedEvents, databasePath: this.databasePath };
   }
 
+  /** The chat conversations kept in the same database; `null` when nothing is stored. */
+  conversations(): ConversationStore | null {
+    return this.store?.conversations() ?? null;
+  }
+
   /** Why nothing is stored, when that is the case. */
   storageProblem(): string | undefined {
     if (!this.config.enabled) return "feedback collection is off (hearth.feedback.enabled)";
@@ -210,7 +244,7 @@ export class FeedbackService implements SuggestionGate {
 
   dispose(): void {
     this.flush();
-    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    clearInterval(this.pruneTimer);
     this.store?.close();
     this.store = null;
   }
@@ -273,8 +307,13 @@ export class FeedbackService implements SuggestionGate {
     }
   }
 
+  private redact(text: string): string {
+    return this.options.redact ? this.options.redact(text) : text;
+  }
+
   private withoutContextUnlessKept(event: FeedbackEvent): FeedbackEvent {
-    if (this.config.keepContext || !("text" in event)) return event;
+    if (!("text" in event) || typeof event.text !== "string") return event;
+    if (this.config.keepContext) return { ...event, text: this.redact(event.text) } as FeedbackEvent;
     if (event.type === "userText") return { ...event, text: "" };
     const { text: _text, ...rest } = event as FeedbackEvent & { text?: string };
     return rest as FeedbackEvent;

@@ -1,11 +1,13 @@
 /**
  * Statistics over stored suggestions: acceptance rate next to the shown rate (so showing fewer suggestions
  * cannot pass for better ones), accepted characters per hour of typing, partial accepts, survival at each
- * checkpoint, latency against acceptance, and the same figures by language, model and context source.
- * Pure: rows in, figures out.
+ * checkpoint, latency against acceptance, and the same figures by language, model and context source; and
+ * what happened to chat answers (copied, inserted, applied, regenerated, rated). Pure: rows in, figures out.
  */
 
+import { percentile, ratio, round } from "../base/numbers";
 import type {
+  ChatFeedbackFigures,
   DailyFigures,
   FeedbackFigures,
   FeedbackSliceFigures,
@@ -17,7 +19,7 @@ import type {
   SurvivalFigures,
 } from "../protocol";
 import { survivalCheckpoints } from "../protocol";
-import type { ActivityTotals, SuggestionRow } from "../store/feedbackStore";
+import type { ActivityTotals, ChatEventRow, SuggestionRow } from "../store/feedbackStore";
 
 export interface StatsContext {
   databasePath: string | null;
@@ -87,7 +89,7 @@ class Tally {
       acceptanceRate: ratio(this.accepted, this.shown),
       anyAcceptanceRate: ratio(this.accepted + this.partiallyAccepted, this.shown),
       acceptedChars: this.acceptedChars,
-      medianLatencyMs: percentile(this.latencies, 0.5),
+      medianLatencyMs: percentile(this.latencies, 0.5, 0),
       survival5m: mean(this.survival5m),
     };
   }
@@ -97,6 +99,7 @@ export function computeFeedbackStats(
   rows: Iterable<SuggestionRow>,
   activity: readonly ActivityTotals[],
   context: StatsContext,
+  chatEvents: readonly ChatEventRow[] = [],
 ): FeedbackStats {
   const dayOf = context.dayOf ?? localDay;
   const all = new Tally();
@@ -202,8 +205,8 @@ export function computeFeedbackStats(
       }),
     ) as Record<SurvivalCheckpoint, SurvivalFigures>,
     latency: {
-      p50Ms: percentile(latencies, 0.5),
-      p90Ms: percentile(latencies, 0.9),
+      p50Ms: percentile(latencies, 0.5, 0),
+      p90Ms: percentile(latencies, 0.9, 0),
       buckets: buckets.map(
         (bucket): LatencyBucket => ({ ...bucket, acceptanceRate: ratio(bucket.accepted, bucket.shown) }),
       ),
@@ -223,7 +226,58 @@ export function computeFeedbackStats(
           acceptanceRate: slice.acceptanceRate,
         };
       }),
+    chat: computeChatFigures(chatEvents),
     storedEvents: context.storedEvents,
+  };
+}
+
+export function computeChatFigures(events: readonly ChatEventRow[]): ChatFeedbackFigures {
+  const answers = new Set<string>();
+  const byStopReason: Record<string, number> = {};
+  const used = new Set<string>();
+  const ratings = new Map<string, string>();
+  const counts = { copied: 0, inserted: 0, applied: 0, regenerated: 0 };
+  const firstTokens: number[] = [];
+  const totals: number[] = [];
+  for (const event of events) {
+    switch (event.type) {
+      case "answered":
+        if (answers.has(event.subjectId)) break;
+        answers.add(event.subjectId);
+        byStopReason[event.stopReason ?? "unknown"] = (byStopReason[event.stopReason ?? "unknown"] ?? 0) + 1;
+        // Timings of answers that ran to their end; stopped or model-less ones would pull the medians down.
+        if (event.stopReason !== "finished" && event.stopReason !== "maxTokens") break;
+        if (event.timeToFirstTokenMs !== null) firstTokens.push(event.timeToFirstTokenMs);
+        if (event.totalMs !== null) totals.push(event.totalMs);
+        break;
+      case "copied":
+      case "inserted":
+      case "applied":
+        counts[event.type]++;
+        used.add(event.subjectId);
+        break;
+      case "regenerated":
+        counts.regenerated++;
+        break;
+      case "rated":
+        if (event.rating) ratings.set(event.subjectId, event.rating);
+        break;
+    }
+  }
+  const latest = [...ratings.values()];
+  return {
+    answers: answers.size,
+    byStopReason,
+    copies: counts.copied,
+    inserts: counts.inserted,
+    applies: counts.applied,
+    regenerations: counts.regenerated,
+    usedAnswers: used.size,
+    usedRate: ratio([...used].filter((id) => answers.has(id)).length, answers.size),
+    thumbsUp: latest.filter((rating) => rating === "up").length,
+    thumbsDown: latest.filter((rating) => rating === "down").length,
+    medianTimeToFirstTokenMs: percentile(firstTokens, 0.5, 0),
+    medianAnswerMs: percentile(totals, 0.5, 0),
   };
 }
 
@@ -250,23 +304,6 @@ export function localDay(ms: number): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
-function ratio(numerator: number, denominator: number): number | null {
-  return denominator > 0 ? round(numerator / denominator, 4) : null;
-}
-
 function mean(values: readonly number[]): number | null {
   return values.length ? round(values.reduce((sum, value) => sum + value, 0) / values.length, 4) : null;
-}
-
-/** Nearest-rank percentile. */
-export function percentile(values: readonly number[], fraction: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((left, right) => left - right);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
-  return Math.round(sorted[rank]!);
-}
-
-function round(value: number, digits: number): number {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
 }

@@ -15,4 +15,3 @@ export { computeFeedbackStats } from "./feedbackStats";
 export { parseFeedbackEvents } from "./parseFeedbackEvents";
 export type { CursorContext } from "./rejectionMemory";
 export { RejectionMemory } from "./rejectionMemory";
-export { scrubSecrets } from "./scrubSecrets";

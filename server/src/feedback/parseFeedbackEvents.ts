@@ -5,16 +5,17 @@
 
 import { type FeedbackEvent, type FeedbackSurface, survivalCheckpoints } from "../protocol";
 
-/** Event types each surface may send; chat and review types are accepted ahead of their clients. */
+/** Event types each surface may send; review types are accepted ahead of their client. */
 const typesBySurface: Record<FeedbackSurface, readonly string[]> = {
   inline: ["shown", "accepted", "partiallyAccepted", "rejected", "ignored", "survival", "userText"],
   editor: ["activity"],
-  chat: ["copied", "inserted", "applied", "regenerated", "rated"],
+  chat: ["answered", "copied", "inserted", "applied", "regenerated", "rated"],
   review: ["rated", "findingAccepted", "findingDismissed"],
 };
 
 const rejectReasons = ["typedOver", "escape", "cursorMoved", "replaced"];
 const ignoreReasons = ["editorChanged", "documentClosed", "timeout", "typedThrough", "stopped"];
+const stopReasons = ["finished", "maxTokens", "cancelled", "error", "noModel"];
 
 /** Longest text kept from one event (a survival region, the user's text, a suggestion). */
 export const maxEventTextChars = 8_000;
@@ -112,6 +113,21 @@ function checkEvent(value: unknown): string | undefined {
           "counts",
         )
       );
+    case "answered":
+      return (
+        need(stopReasons.includes(event.stopReason as string), "stopReason") ??
+        need(isCount(event.chars) && isCount(event.citations), "chars and citations") ??
+        need(
+          (event.timeToFirstTokenMs === undefined || isCount(event.timeToFirstTokenMs)) &&
+            (event.totalMs === undefined || isCount(event.totalMs)),
+          "timings",
+        )
+      );
+    case "copied":
+    case "inserted":
+    case "applied":
+    case "regenerated":
+      return need(event.chars === undefined || isCount(event.chars), "chars");
     case "rated":
       return need(event.rating === "up" || event.rating === "down", "rating");
     default:

@@ -1,27 +1,15 @@
-/** Assembles `HearthStatus` from the parts each capability reports. */
+/**
+ * The part of `hearth/status` that is about the server process itself (version, runtime, native modules), and
+ * the empty status every capability's part is merged into.
+ */
 
 import { hearthVersion } from "../base/buildInfo";
-import type {
-  BackendStatus,
-  CompletionStatus,
-  HearthStatus,
-  IndexStatus,
-  ModelStatus,
-  NativeModuleStatus,
-} from "../protocol";
-
-/** What capabilities contribute to the status; each is `null` or empty until it exists. */
-export interface StatusSources {
-  nativeModules: NativeModuleStatus[];
-  backend(): BackendStatus | null;
-  models(): ModelStatus[] | null;
-  indexes(): IndexStatus[];
-  completion(): CompletionStatus | null;
-}
+import type { HearthStatus, NativeModuleStatus } from "../protocol";
 
 const startedAt = new Date();
 
-export function collectStatus(sources: StatusSources): HearthStatus {
+/** The status before any capability has said anything: no models, no indexes, no counters. */
+export function baseStatus(nativeModules: NativeModuleStatus[]): HearthStatus {
   return {
     version: hearthVersion,
     server: {
@@ -33,10 +21,10 @@ export function collectStatus(sources: StatusSources): HearthStatus {
       startedAt: startedAt.toISOString(),
       uptimeMs: Date.now() - startedAt.getTime(),
     },
-    nativeModules: sources.nativeModules,
-    backend: sources.backend(),
-    models: sources.models(),
-    indexes: sources.indexes(),
-    completion: sources.completion(),
+    nativeModules,
+    backend: null,
+    models: null,
+    indexes: [],
+    completion: null,
   };
 }

@@ -1,6 +1,7 @@
 /** Tests for the workspace crawl: ignore files at every level, skip rules, symlinks. */
 
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -123,4 +124,50 @@ test("checkSinglePath applies the same rules to one saved file", async () => {
   assert.equal(await reasonOf(".env.local"), "secret");
   assert.equal(await reasonOf("node_modules/x/index.js"), "vendored");
   assert.equal(await reasonOf("pkg/deleted.ts"), "missing");
+});
+
+test("a saved or changed file is judged like the walk judges it: links to folders inside or outside, ignored and vendored folders above it, secrets, size, FIFOs", async () => {
+  const outside = makeTree({ "app.py": "API_KEY = 'sk-outside'\n" });
+  const root = makeTree({
+    ".gitignore": "build/\n",
+    "src/main.py": "x",
+    "build/gen.py": "x",
+    "big.py": "x".repeat(2000),
+    "config/.env": "x",
+  });
+  symlinkSync(outside, path.join(root, "outside"));
+  symlinkSync(path.join(root, "src"), path.join(root, "src-link"));
+  execFileSync("mkfifo", [path.join(root, "pipe.py")]);
+  const reasonOf = async (relative: string) => {
+    const item = await checkSinglePath(root, relative, config);
+    return item === undefined ? "missing" : "file" in item ? "file" : item.skipped.reason;
+  };
+  const { files, skipped } = await crawl(root);
+  assert.deepEqual(files, [".gitignore", "src/main.py"]);
+  for (const relative of [
+    "outside/app.py",
+    "src-link/main.py",
+    "build/gen.py",
+    "big.py",
+    "config/.env",
+    "pipe.py",
+  ]) {
+    const walkedAs = skipped[relative] ?? skipped[relative.split("/")[0]!];
+    assert.equal(await reasonOf(relative), walkedAs, `${relative}: the same verdict as the walk's`);
+  }
+  assert.equal(await reasonOf("outside/app.py"), "symlink");
+  assert.equal(await reasonOf("pipe.py"), "special");
+  assert.equal(await reasonOf("../escape.py"), "ignored");
+  assert.equal(await reasonOf("src/main.py"), "file");
+});
+
+test("special files are skipped with their kind as the detail, for the verbose log", async () => {
+  const root = makeTree({ "a.py": "x" });
+  execFileSync("mkfifo", [path.join(root, "events.fifo")]);
+  const items: CrawlItem[] = [];
+  for await (const item of crawlWorkspace(root, config)) items.push(item);
+  assert.deepEqual(
+    items.filter((item) => "skipped" in item),
+    [{ skipped: { path: "events.fifo", reason: "special", detail: "FIFO" } }],
+  );
 });

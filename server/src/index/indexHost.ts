@@ -34,8 +34,18 @@ export async function runIndexHost(setup: IndexHostSetup): Promise<void> {
     config: setup.config,
     embedder,
     logger,
+    // The server tells the user (once) and shows it in status.
+    onRebuilt: (notice) => send({ kind: "rebuilt", ...notice }),
   });
-  send({ kind: "ready", embeddingModel: embedder?.modelId ?? null, embeddingError });
+  send({
+    kind: "ready",
+    embeddingModel: embedder?.modelId ?? null,
+    embeddingError,
+    totals: session.totals(),
+  });
+  // Totals walk every chunk: during a long pass they are sent with progress at most this often.
+  const totalsIntervalMs = 2_000;
+  let totalsSentAt = Date.now();
 
   const running = new Map<number, AbortController>();
   // Jobs that write run one after another; query embeddings do not wait for them.
@@ -73,14 +83,23 @@ export async function runIndexHost(setup: IndexHostSetup): Promise<void> {
     writeQueue = writeQueue.then(async () => {
       try {
         if (request.kind === "fullPass") {
-          const stats = await session.runFullPass(
-            (progress) => send({ kind: "progress", id: request.id, progress }),
-            controller.signal,
-          );
-          send({ kind: "passDone", id: request.id, stats });
-        } else {
+          const stats = await session.runFullPass((progress) => {
+            const due = Date.now() - totalsSentAt >= totalsIntervalMs;
+            if (due) totalsSentAt = Date.now();
+            send({
+              kind: "progress",
+              id: request.id,
+              progress,
+              ...(due ? { totals: session.totals() } : {}),
+            });
+          }, controller.signal);
+          send({ kind: "passDone", id: request.id, stats, totals: session.totals() });
+        } else if (request.kind === "update") {
           const result = await session.updateFiles(request.paths, controller.signal);
-          send({ kind: "updateDone", id: request.id, ...result });
+          send({ kind: "updateDone", id: request.id, ...result, totals: session.totals() });
+        } else {
+          const rebuilt = session.repair(request.reason, request.force);
+          send({ kind: "repaired", id: request.id, rebuilt, totals: session.totals() });
         }
       } catch (error) {
         fail(request.id, error, controller.signal);

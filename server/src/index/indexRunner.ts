@@ -3,10 +3,15 @@
  * transaction, then embed chunk contents that have no vector yet. Unchanged files (same size and mtime)
  * are not even read, and a chunk whose content hash already has a vector is never embedded again, so an
  * unchanged re-index does almost nothing. Cancellable between files and between embedding batches.
+ *
+ * Secrets in a file's text are redacted (the guardrails' `redactSecrets`) before it is chunked, so the stored
+ * chunk text, its FTS words and its embedding never hold a credential; the placeholder keeps line breaks, so
+ * chunk line numbers still match the file.
  */
 
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { redactSecrets, type SecretFinding, type SecretScanOptions } from "../guardrails";
 import type { ChunkRecord, IndexWriter } from "../store/indexWriter";
 import { chunkEmbeddingText } from "../syntax";
 import { type CrawlConfig, checkSinglePath, crawlWorkspace } from "./crawler";
@@ -57,8 +62,12 @@ export interface IndexRunStats {
   deletedFiles: number;
   chunks: number;
   skipped: Partial<Record<SkipReason, number>>;
+  /** Files read in an encoding other than UTF-8, by the encoding assumed. */
+  legacyEncodings: Record<string, number>;
   embeddedChunks: number;
   pendingEmbeddings: number;
+  /** Secrets replaced by a placeholder in the files this pass wrote. */
+  redactedSecrets: number;
   seconds: number;
 }
 
@@ -67,8 +76,14 @@ export interface IndexRunParts {
   chunkFile: FileChunker;
   embedder?: ChunkEmbedder;
   onProgress?: (progress: IndexProgress) => void;
-  /** Receives files that were skipped after being read (binary, invalid UTF-8, ...), for logs. */
+  /** Receives files that were skipped after being read (binary, minified, ...), for logs. */
   onSkip?: (path: string, reason: SkipReason, detail?: string) => void;
+  /** How secrets are found before text is stored; `null`: not redacted (the guard is off). Default: on. */
+  secrets?: SecretScanOptions | null;
+  /** Receives the secrets redacted in a file (rule and offsets, never the secret), for logs and counters. */
+  onRedact?: (path: string, redactions: SecretFinding[]) => void;
+  /** Receives files that are not UTF-8, with the encoding their text was decoded from, for logs. */
+  onLegacyEncoding?: (path: string, encoding: string) => void;
 }
 
 export async function runIndexPass(
@@ -85,8 +100,17 @@ export async function runIndexPass(
     skipped[reason] = (skipped[reason] ?? 0) + 1;
     parts.onSkip?.(path, reason, detail);
   };
+  const legacyEncodings: Record<string, number> = {};
+  const countingParts: IndexRunParts = {
+    ...parts,
+    onLegacyEncoding: (path, encoding) => {
+      legacyEncodings[encoding] = (legacyEncodings[encoding] ?? 0) + 1;
+      parts.onLegacyEncoding?.(path, encoding);
+    },
+  };
   let changedFiles = 0;
   let scanned = 0;
+  let redactedSecrets = 0;
 
   for await (const item of crawlWorkspace(root, config.crawl)) {
     signal?.throwIfAborted();
@@ -103,7 +127,7 @@ export async function runIndexPass(
       continue;
     }
     const outcome = await indexOneFile(
-      parts,
+      countingParts,
       file.path,
       file.absolutePath,
       file.size,
@@ -116,6 +140,7 @@ export async function runIndexPass(
     }
     seen.add(file.path);
     if (outcome.changed) changedFiles++;
+    redactedSecrets += outcome.redacted ?? 0;
   }
 
   const deleted = [...stored.keys()].filter((path) => !seen.has(path));
@@ -131,13 +156,15 @@ export async function runIndexPass(
     deletedFiles: deleted.length,
     chunks: counts.chunks,
     skipped,
+    legacyEncodings,
     embeddedChunks,
     pendingEmbeddings: parts.writer.countPendingEmbeddings(),
+    redactedSecrets,
     seconds: (performance.now() - started) / 1000,
   };
 }
 
-type FileOutcome = { changed: boolean } | { skip: SkipReason; detail?: string };
+type FileOutcome = { changed: boolean; redacted?: number } | { skip: SkipReason; detail?: string };
 
 /** Reads, classifies, chunks and writes one file (one transaction). */
 async function indexOneFile(
@@ -159,18 +186,24 @@ async function indexOneFile(
     if (previousHash !== undefined) parts.writer.deleteFiles([path]);
     return { skip: verdict.skip };
   }
+  if (verdict.encoding) parts.onLegacyEncoding?.(path, verdict.encoding);
   const contentHash = sha256(bytes);
   if (contentHash === previousHash) {
     parts.writer.touchFile(path, size, mtimeMs);
     return { changed: false };
   }
-  const planned = await parts.chunkFile(path, verdict.text);
+  const { text, redactions } =
+    parts.secrets === null
+      ? { text: verdict.text, redactions: [] }
+      : redactSecrets(verdict.text, parts.secrets);
+  if (redactions.length > 0) parts.onRedact?.(path, redactions);
+  const planned = await parts.chunkFile(path, text);
   const chunks: ChunkRecord[] = planned.chunks.map((chunk) => ({
     ...chunk,
     contentHash: sha256(chunkEmbeddingText(chunk)),
   }));
   parts.writer.replaceFile({ path, contentHash, size, mtimeMs, language: planned.language }, chunks);
-  return { changed: true };
+  return { changed: true, redacted: redactions.length };
 }
 
 /**

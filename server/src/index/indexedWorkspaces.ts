@@ -1,69 +1,61 @@
 /**
- * The indexes of every workspace folder the editor opened, keyed by folder: routes file events to the
- * folder that contains them and merges search results across folders.
+ * The indexes of the workspace folders, keyed by folder: the index capability adds the folders it indexes,
+ * file events are routed to the folder that contains them, and retrieval reads the list to search them all.
+ * A folder can also be registered read-only (the CLI searching an existing database without an index host).
  */
 
-import * as path from "node:path";
-import type { IndexStatus } from "../protocol";
-import type { SearchHit, SearchMode } from "../retrieval/searchIndex";
+import type { IndexStatus } from "./indexStatus";
+import type { SearchableIndex } from "./searchableIndex";
+import type { WorkspaceFolders } from "./workspaceFolders";
 import type { ProgressSink, WorkspaceIndex } from "./workspaceIndex";
-
-export interface RootedSearchHit extends SearchHit {
-  root: string;
-}
 
 export class IndexedWorkspaces {
   private readonly indexes = new Map<string, WorkspaceIndex>();
+  private readonly readOnly = new Map<string, SearchableIndex>();
+
+  constructor(readonly folders: WorkspaceFolders) {}
 
   add(index: WorkspaceIndex, sink?: ProgressSink): void {
     this.indexes.set(index.root, index);
     void index.requestFullPass(sink);
   }
 
-  /** The folder index containing an absolute path, with the path relative to it. */
-  locate(absolutePath: string): { index: WorkspaceIndex; relativePath: string } | undefined {
-    for (const index of this.indexes.values()) {
-      const relative = path.relative(index.root, absolutePath);
-      if (relative && !relative.startsWith("..") && !path.isAbsolute(relative)) {
-        return { index, relativePath: relative.split(path.sep).join("/") };
-      }
-    }
-    return undefined;
+  /** An existing index database to search, with no index host behind it. */
+  addReadOnly(index: SearchableIndex): void {
+    this.readOnly.set(index.root, index);
+  }
+
+  /** Every index that can be searched, written ones first. */
+  searchable(): SearchableIndex[] {
+    return [...this.indexes.values(), ...this.readOnly.values()];
   }
 
   /** Saves and file-system events. A change of `.git/HEAD` (a branch switch) re-scans the folder. */
-  filesChanged(absolutePaths: string[], sinkFor: (index: WorkspaceIndex) => ProgressSink | undefined): void {
+  filesChanged(
+    absolutePaths: readonly string[],
+    sinkFor: (index: WorkspaceIndex) => ProgressSink | undefined,
+  ): void {
     const byIndex = new Map<WorkspaceIndex, string[]>();
     for (const absolutePath of absolutePaths) {
-      const located = this.locate(absolutePath);
-      if (!located) continue;
+      const located = this.folders.locate(absolutePath);
+      const index = located && this.indexes.get(located.root);
+      if (!located || !index) continue;
       if (located.relativePath === ".git/HEAD") {
-        void located.index.requestFullPass(sinkFor(located.index));
+        void index.requestFullPass(sinkFor(index));
         continue;
       }
       if (located.relativePath.startsWith(".git/")) continue;
-      byIndex.set(located.index, [...(byIndex.get(located.index) ?? []), located.relativePath]);
+      byIndex.set(index, [...(byIndex.get(index) ?? []), located.relativePath]);
     }
     for (const [index, paths] of byIndex) index.filesChanged(paths);
-  }
-
-  async search(query: string, k: number, mode: SearchMode, signal?: AbortSignal): Promise<RootedSearchHit[]> {
-    const perFolder = await Promise.all(
-      [...this.indexes.values()].map(async (index) =>
-        (await index.search(query, k, mode, signal)).map((hit) => ({ ...hit, root: index.root })),
-      ),
-    );
-    return perFolder
-      .flat()
-      .sort((left, right) => right.score - left.score)
-      .slice(0, k);
   }
 
   statuses(): IndexStatus[] {
     return [...this.indexes.values()].map((index) => index.status());
   }
 
-  dispose(): void {
+  /** Stops the index hosts (the capability restarts them with new settings); read-only entries stay. */
+  disposeIndexes(): void {
     for (const index of this.indexes.values()) index.dispose();
     this.indexes.clear();
   }

@@ -71,8 +71,29 @@ test("a NUL byte near the start marks a binary file", () => {
   assert.deepEqual(classifyContent(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01])), { skip: "binary" });
 });
 
-test("invalid UTF-8 is skipped, not decoded with replacement characters", () => {
-  assert.deepEqual(classifyContent(new Uint8Array([0x61, 0x62, 0xff, 0xfe, 0x63])), { skip: "invalidUtf8" });
+test("text that is not UTF-8 is decoded in the legacy encoding it is in, and says which", () => {
+  const latin1 = Buffer.from(
+    "# Résumé des données\ndef café(x):\n    return 'naïve façade'  # à côté\n",
+    "latin1",
+  );
+  assert.deepEqual(classifyContent(latin1), {
+    text: "# Résumé des données\ndef café(x):\n    return 'naïve façade'  # à côté\n",
+    encoding: "windows-1252",
+  });
+  // "# これは日本語のコメントです。" followed by code, in Shift_JIS.
+  const shiftJis = Buffer.concat([
+    Buffer.from([
+      0x23, 0x20, 0x82, 0xb1, 0x82, 0xea, 0x82, 0xcd, 0x93, 0xfa, 0x96, 0x7b, 0x8c, 0xea, 0x82, 0xcc,
+    ]),
+    Buffer.from([0x83, 0x52, 0x83, 0x81, 0x83, 0x93, 0x83, 0x67, 0x82, 0xc5, 0x82, 0xb7, 0x81, 0x42, 0x0a]),
+    Buffer.from("def f(x):\n    return x\n"),
+  ]);
+  assert.deepEqual(classifyContent(shiftJis), {
+    text: "# これは日本語のコメントです。\ndef f(x):\n    return x\n",
+    encoding: "shift_jis",
+  });
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("Write-Host 'hi'\r\n", "utf16le")]);
+  assert.deepEqual(classifyContent(utf16), { text: "Write-Host 'hi'\r\n", encoding: "UTF-16LE" });
 });
 
 test("minified code (very long lines) is skipped", () => {

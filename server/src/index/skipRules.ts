@@ -1,7 +1,10 @@
 /**
- * Which files the index never reads, and which contents it refuses to keep, with the reason for each.
- * Pure: decisions from names and bytes only, so every rule is unit-tested without a file system.
+ * Which files the index never reads, and which contents it refuses to keep, with the reason for each, and how
+ * the text of the rest is decoded. Pure: decisions from names and bytes only, so every rule is unit-tested
+ * without a file system.
  */
+
+import { analyse } from "chardet";
 
 export type SkipReason =
   | "ignored"
@@ -10,10 +13,10 @@ export type SkipReason =
   | "lockFile"
   | "tooLarge"
   | "binary"
-  | "invalidUtf8"
   | "minified"
   | "generated"
   | "symlink"
+  | "special"
   | "unreadable";
 
 /** Folders of third-party or generated code, skipped wherever they appear. */
@@ -110,24 +113,61 @@ const generatedMarkers = [
   /\bDO NOT EDIT\b.*generated/i,
 ];
 
-export type ContentVerdict = { text: string } | { skip: SkipReason };
+/** Decoded text; `encoding` names the one assumed when the bytes are not UTF-8 (for logs and stats). */
+export type ContentVerdict = { text: string; encoding?: string } | { skip: SkipReason };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
+/** Below this chardet confidence (0 to 100) a legacy file is read as windows-1252. */
+const minDetectionConfidence = 50;
+
 /** Decides whether file bytes are indexable text, and decodes them when they are. */
 export function classifyContent(bytes: Uint8Array): ContentVerdict {
-  const head = bytes.subarray(0, sniffBytes);
-  if (head.includes(0)) return { skip: "binary" };
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return { skip: "invalidUtf8" };
-  }
+  const decoded = decodeText(bytes);
+  if (!decoded) return { skip: "binary" };
+  const { text } = decoded;
   if (looksMinified(text)) return { skip: "minified" };
   const headText = text.slice(0, sniffBytes);
   if (generatedMarkers.some((marker) => marker.test(headText))) return { skip: "generated" };
-  return { text };
+  return decoded;
+}
+
+/**
+ * UTF-8 when the bytes are valid UTF-8; UTF-16 after its byte order mark; otherwise a legacy encoding: the
+ * one chardet names with enough confidence (Shift_JIS, GB18030, windows-1251, ...) if it decodes the bytes
+ * without error, else windows-1252 (Latin-1 as browsers read it), which decodes every byte. `undefined` for
+ * binary content (a NUL byte near the start, outside UTF-16).
+ */
+function decodeText(bytes: Uint8Array): { text: string; encoding?: string } | undefined {
+  const bom =
+    bytes[0] === 0xff && bytes[1] === 0xfe
+      ? "utf-16le"
+      : bytes[0] === 0xfe && bytes[1] === 0xff
+        ? "utf-16be"
+        : undefined;
+  if (bom) {
+    const text = tryDecode(bytes, bom);
+    if (text !== undefined) return { text, encoding: bom.toUpperCase() };
+  }
+  if (bytes.subarray(0, sniffBytes).includes(0)) return undefined;
+  try {
+    return { text: utf8.decode(bytes) };
+  } catch {}
+  for (const candidate of analyse(bytes)) {
+    if (candidate.confidence < minDetectionConfidence) break;
+    const text = tryDecode(bytes, candidate.name);
+    if (text !== undefined) return { text, encoding: new TextDecoder(candidate.name).encoding };
+  }
+  return { text: new TextDecoder("windows-1252").decode(bytes), encoding: "windows-1252" };
+}
+
+function tryDecode(bytes: Uint8Array, encoding: string): string | undefined {
+  try {
+    return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+  } catch {
+    // An encoding this runtime does not know, or bytes that are not valid in it.
+    return undefined;
+  }
 }
 
 function looksMinified(text: string): boolean {

@@ -2,75 +2,42 @@
  * Wires Hearth's capabilities to an LSP connection. The only server folder that knows LSP.
  *
  * Invariant: handlers convert, call one capability, convert back; they hold no logic of their own.
- * The core (index, models) starts after `initialized`, when the client's settings can be read; until then
- * every request still gets an answer.
+ * Hearth's own methods are dispatched from the capability table (`core/capabilities.ts`) through one generic
+ * handler: params are checked against the method's schema here, at the edge, and a malformed call gets
+ * InvalidParams. The core starts after `initialized`, when the client's settings can be read; until then
+ * `hearth/status` still answers and other requests wait for it.
  */
 
 import { fileURLToPath } from "node:url";
 import {
+  type CancellationToken,
   type Connection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  ErrorCodes,
+  ResponseError,
   TextDocuments,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { hearthVersion } from "../base/buildInfo";
 import type { Logger, LogLevel } from "../base/logger";
-import type { InlineCompleter } from "../completer/inlineCompleter";
-import type { FeedbackService } from "../feedback";
-import type { IndexedWorkspaces } from "../index/indexedWorkspaces";
-import type { ProgressSink } from "../index/workspaceIndex";
-import {
-  type FeedbackEventsParams,
-  type FeedbackStatsParams,
-  feedbackDeleteMethod,
-  feedbackEventsMethod,
-  feedbackStatsMethod,
-  type HearthStatus,
-  type PrefetchCompletionParams,
-  prefetchCompletionMethod,
-  type SearchParams,
-  searchMethod,
-  statusMethod,
-} from "../protocol";
+import type { Capability, OpenDocuments } from "../capability/capability";
+import { createCore, type HearthCore } from "../core/createCore";
+import { baseStatus } from "../health/serverStatus";
+import { type NativeModuleStatus, statusRequest } from "../protocol";
 import { toAbortSignal } from "./cancellation";
 import { serverCapabilities } from "./capabilities";
-import {
-  type DocumentPlace,
-  handleInlineCompletion,
-  handlePrefetchCompletion,
-} from "./handlers/inlineCompletion";
-import { handleSearch } from "./handlers/search";
-import { createProgressSink } from "./progress";
-
-/** What the server runs once it knows its workspace folders and settings. */
-export interface HearthCore {
-  workspaces: IndexedWorkspaces;
-  completer: InlineCompleter | undefined;
-  feedback: FeedbackService;
-  /** Where a document sits: its workspace-relative path and folder name. */
-  place(uri: string): DocumentPlace;
-  /** A document was opened, edited or completed in; `text` reads its current content from memory. */
-  documentTouched(uri: string, text: () => string | undefined): void;
-  documentClosed(uri: string): void;
-  status(): HearthStatus;
-  dispose(): Promise<void>;
-}
-
-export interface CoreOptions {
-  roots: string[];
-  /** The editor's storage folder for this workspace; indexes go there when given. */
-  storageFolder: string | undefined;
-  /** The raw `hearth` settings section. */
-  settings: unknown;
-  progressFor(root: string): ProgressSink;
-}
+import { lspClientPort } from "./clientPort";
+import { handleInlineCompletion } from "./handlers/inlineCompletion";
+import { invalidParams } from "./paramsValidation";
 
 export interface ServerParts {
   logger: Logger;
-  startCore(options: CoreOptions): HearthCore;
-  /** The status before the core has started. */
-  initialStatus(): HearthStatus;
+  nativeModules: NativeModuleStatus[];
+  /** The `hearth` bundle, to start index hosts from. */
+  cliPath: string;
+  /** Told when `shutdown` arrives, so the transport knows an exit that follows is expected. */
+  onShutdown?(): void;
 }
 
 interface InitializationOptions {
@@ -79,17 +46,38 @@ interface InitializationOptions {
 }
 
 export function startLanguageServer(connection: Connection, parts: ServerParts): void {
-  parts.logger.addSink(lspLogSink(connection));
+  const { logger } = parts;
+  logger.addSink(lspLogSink(connection));
   const documents = new TextDocuments(TextDocument);
-  let core: HearthCore | undefined;
+  const openDocuments: OpenDocuments = { get: (uri) => documents.get(uri) };
+  let core: Promise<HearthCore> | undefined;
+  let shuttingDown = false;
   let roots: string[] = [];
   let initializationOptions: InitializationOptions = {};
   let canPullConfiguration = false;
   let canWatchFiles = false;
   let canShowProgress = false;
 
+  const readSettings = async (): Promise<unknown> =>
+    canPullConfiguration
+      ? await connection.workspace.getConfiguration("hearth")
+      : initializationOptions.settings;
+  /** The running capabilities, or none before the core has started. */
+  const running = async (): Promise<Capability[]> => (core ? (await core).capabilities() : []);
+  const eachCapability = (visit: (capability: Capability) => void) => {
+    void core?.then((started) => {
+      for (const capability of started.capabilities()) {
+        try {
+          visit(capability);
+        } catch (error) {
+          logger.error("a capability failed to handle an editor event", error);
+        }
+      }
+    });
+  };
+
   connection.onInitialize((params) => {
-    parts.logger.info(
+    logger.info(
       `initialize from ${params.clientInfo?.name ?? "an unnamed client"} ${params.clientInfo?.version ?? ""}`.trim(),
     );
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: "" }] : []);
@@ -103,18 +91,6 @@ export function startLanguageServer(connection: Connection, parts: ServerParts):
     return { capabilities: serverCapabilities(), serverInfo: { name: "hearth", version: hearthVersion } };
   });
 
-  const startCore = async () => {
-    const settings = canPullConfiguration
-      ? await connection.workspace.getConfiguration("hearth")
-      : initializationOptions.settings;
-    core = parts.startCore({
-      roots,
-      storageFolder: initializationOptions.storagePath,
-      settings,
-      progressFor: (root) => createProgressSink(connection, `Hearth: indexing ${root}`, canShowProgress),
-    });
-  };
-
   connection.onInitialized(async () => {
     if (canWatchFiles) {
       await connection.client.register(DidChangeWatchedFilesNotification.type, {
@@ -124,73 +100,89 @@ export function startLanguageServer(connection: Connection, parts: ServerParts):
     if (canPullConfiguration) {
       await connection.client.register(DidChangeConfigurationNotification.type, { section: "hearth" });
     }
-    await startCore();
+    core = readSettings().then((settings) =>
+      createCore({
+        roots,
+        storageFolder: initializationOptions.storagePath,
+        settings,
+        logger,
+        cliPath: parts.cliPath,
+        documents: openDocuments,
+        client: lspClientPort(connection, () => canShowProgress),
+        nativeModules: parts.nativeModules,
+      }),
+    );
+    core.catch((error) => logger.error("Hearth's core did not start", error));
   });
 
   connection.onDidChangeConfiguration(async () => {
-    // Settings decide which models load and what is indexed: restart the core with the new ones.
-    const previous = core;
-    core = undefined;
-    await previous?.dispose();
-    await startCore();
+    if (!core || shuttingDown) return;
+    // Applied in order by the core; only capabilities whose settings changed restart.
+    const [started, settings] = await Promise.all([core, readSettings()]);
+    await started.reconfigure(settings);
   });
 
-  connection.onRequest(statusMethod, () => core?.status() ?? parts.initialStatus());
-  connection.onNotification(feedbackEventsMethod, (params: FeedbackEventsParams) =>
-    core?.feedback.record(params?.events),
-  );
-  connection.onRequest(
-    feedbackStatsMethod,
-    (params: FeedbackStatsParams | undefined) => core?.feedback.stats(params ?? {}) ?? null,
-  );
-  connection.onRequest(
-    feedbackDeleteMethod,
-    () => core?.feedback.deleteAll() ?? { deletedEvents: 0, databasePath: null },
-  );
-  connection.onRequest(searchMethod, async (params: SearchParams, token) => {
-    if (!core) return { hits: [], milliseconds: 0 };
-    return handleSearch(core.workspaces, params, toAbortSignal(token));
+  connection.onRequest(async (method: string, ...args: unknown[]) => {
+    const token = args.at(-1) as CancellationToken;
+    const params = args.length > 1 ? args[0] : undefined;
+    if (method === statusRequest.method)
+      return core ? (await core).status() : baseStatus(parts.nativeModules);
+    if (!core)
+      throw new ResponseError(ErrorCodes.ServerNotInitialized, "Hearth's server has not been initialized");
+    const handler = (await running())
+      .flatMap((capability) => capability.requests ?? [])
+      .find((candidate) => candidate.request.method === method);
+    if (!handler) throw new ResponseError(ErrorCodes.MethodNotFound, `unknown method ${method}`);
+    const checked = handler.request.params.safeParse(params);
+    if (!checked.success) throw invalidParams(`params for ${method}`, checked.error);
+    return handler.handle(checked.data, { signal: toAbortSignal(token) });
   });
-  connection.onNotification(prefetchCompletionMethod, (params: PrefetchCompletionParams) =>
-    handlePrefetchCompletion(
-      core?.completer,
-      documents,
-      (uri) => core?.place(uri) ?? { path: uri, repoName: undefined },
-      params,
-    ),
-  );
-  connection.languages.inlineCompletion.on((params, token) =>
-    handleInlineCompletion(
-      core?.completer,
-      documents,
-      (uri) => core?.place(uri) ?? { path: uri, repoName: undefined },
-      params,
-      token,
-    ),
-  );
 
-  const touch = (uri: string) => core?.documentTouched(uri, () => documents.get(uri)?.getText());
-  documents.onDidOpen((event) => touch(event.document.uri));
-  documents.onDidChangeContent((event) => touch(event.document.uri));
-  documents.onDidClose((event) => core?.documentClosed(event.document.uri));
-
-  documents.onDidSave((event) => {
-    if (event.document.uri.startsWith("file:")) {
-      core?.workspaces.filesChanged([fileURLToPath(event.document.uri)], () => undefined);
+  connection.onNotification(async (method: string, ...args: unknown[]) => {
+    const params = args[0];
+    const handler = (await running())
+      .flatMap((capability) => capability.notifications ?? [])
+      .find((candidate) => candidate.notification.method === method);
+    if (!handler) {
+      if (!method.startsWith("$/")) logger.debug(`ignored notification ${method}`);
+      return;
+    }
+    const checked = handler.notification.params.safeParse(params);
+    if (!checked.success) {
+      logger.warn(`ignored ${method} with invalid params: ${invalidParams("params", checked.error).message}`);
+      return;
+    }
+    try {
+      await handler.handle(checked.data);
+    } catch (error) {
+      logger.error(`handling ${method} failed`, error);
     }
   });
-  connection.onDidChangeWatchedFiles((params) => {
-    const paths = params.changes
-      .filter((change) => change.uri.startsWith("file:"))
-      .map((change) => fileURLToPath(change.uri));
-    core?.workspaces.filesChanged(paths, (index) =>
-      createProgressSink(connection, `Hearth: indexing ${index.root}`, canShowProgress),
-    );
-  });
+
+  connection.languages.inlineCompletion.on(async (params, token) =>
+    handleInlineCompletion(await running(), params, token),
+  );
+
+  const changed = (uri: string) => eachCapability((capability) => capability.documentChanged?.(uri));
+  documents.onDidOpen((event) => changed(event.document.uri));
+  documents.onDidChangeContent((event) => changed(event.document.uri));
+  documents.onDidClose((event) =>
+    eachCapability((capability) => capability.documentClosed?.(event.document.uri)),
+  );
+
+  const filesChanged = (uris: string[]) => {
+    const paths = uris.filter((uri) => uri.startsWith("file:")).map((uri) => fileURLToPath(uri));
+    if (paths.length) eachCapability((capability) => capability.filesChanged?.(paths));
+  };
+  documents.onDidSave((event) => filesChanged([event.document.uri]));
+  connection.onDidChangeWatchedFiles((params) => filesChanged(params.changes.map((change) => change.uri)));
+
   connection.onShutdown(async () => {
-    parts.logger.info("shutdown requested");
-    await core?.dispose();
-    core = undefined;
+    logger.info("shutdown requested");
+    shuttingDown = true;
+    parts.onShutdown?.();
+    // Capabilities stop first (cancelling their generations), then the engine and the stores.
+    await (await core?.catch(() => undefined))?.dispose();
   });
 
   documents.listen(connection);

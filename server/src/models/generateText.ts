@@ -5,6 +5,7 @@
  */
 
 import type { Token } from "node-llama-cpp";
+import { round } from "../base/numbers";
 import type { GenerationModel, SequenceSlot } from "./generationModel";
 import type { GenerationRequest, GenerationResult, SpeculationMode } from "./generationTypes";
 import { ContextOverflowError, GenerationAbortedError, throwIfAborted } from "./modelErrors";
@@ -49,8 +50,9 @@ export async function generateText(
   }
   const temperature = request.temperature ?? 0;
   // Speculation keeps greedy output identical; sampled requests and roles without a draft model decode plainly.
+  const grammarEvaluationState = request.grammar ? await generation.grammarState(request.grammar) : undefined;
   const proposer: TokenProposer | null =
-    temperature !== 0
+    temperature !== 0 || grammarEvaluationState
       ? null
       : input.speculation === "draft"
         ? slot.draft
@@ -86,7 +88,7 @@ export async function generateText(
     await sequence.evaluateWithoutGeneratingNewTokens(pending.slice(0, step), { evaluationPriority });
     pending = pending.slice(step);
     throwIfAborted(signal, result());
-    await control.yieldToInteractive();
+    await control.yieldToHigherPriority();
   }
 
   const stopTokens = new Set(input.stopTokens);
@@ -115,6 +117,7 @@ export async function generateText(
             ...(request.topK === undefined ? {} : { topK: request.topK }),
             ...(request.topP === undefined ? {} : { topP: request.topP }),
             ...(request.seed === undefined ? {} : { seed: request.seed }),
+            ...(grammarEvaluationState ? { grammarEvaluationState } : {}),
             evaluationPriority,
           },
           stats,
@@ -147,7 +150,7 @@ export async function generateText(
         stopReason = maxTokens < request.maxTokens ? "contextFull" : "maxTokens";
         break;
       }
-      await control.yieldToInteractive();
+      await control.yieldToHigherPriority();
     }
   }
 
@@ -190,8 +193,4 @@ export function visibleText(text: string, stops: readonly string[]): string {
     }
   }
   return text.slice(0, end);
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }

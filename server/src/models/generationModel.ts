@@ -4,11 +4,18 @@
  * sequence a twin sequence on the draft model for draft speculation.
  */
 
-import type { LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
+import {
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaGrammar,
+  LlamaGrammarEvaluationState,
+  type LlamaModel,
+} from "node-llama-cpp";
+import { messageOf } from "../base/errors";
 import type { Logger } from "../base/logger";
 import type { GenerationRole } from "./generationTypes";
 import type { LoadedModelFile } from "./loadModelFile";
-import { GenerationAbortedError, messageOf } from "./modelErrors";
+import { GenerationAbortedError } from "./modelErrors";
 import type { GenerationRoleConfig } from "./modelsConfig";
 import { DraftProposer, SpeculationTuner } from "./speculativeDecoding";
 
@@ -23,8 +30,12 @@ export interface SequenceSlot {
   lock: SequenceLock;
 }
 
+/** Compiled grammars kept per role: a chat's answer grammar is the same for every turn with the same context. */
+const grammarCacheSize = 8;
+
 export class GenerationModel {
   private readonly slots: SequenceSlot[] = [];
+  private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
 
   private constructor(
     readonly role: GenerationRole,
@@ -128,6 +139,18 @@ export class GenerationModel {
     };
     this.slots.push(slot);
     return slot;
+  }
+
+  /** A fresh evaluation state for a GBNF grammar (compiled once, then reused). */
+  async grammarState(grammar: string): Promise<LlamaGrammarEvaluationState> {
+    let compiled = this.grammars.get(grammar);
+    if (!compiled) {
+      compiled = this.model.llama.createGrammar({ grammar });
+      compiled.catch(() => this.grammars.delete(grammar));
+      this.grammars.set(grammar, compiled);
+      while (this.grammars.size > grammarCacheSize) this.grammars.delete(this.grammars.keys().next().value!);
+    }
+    return new LlamaGrammarEvaluationState({ model: this.model, grammar: await compiled });
   }
 
   async dispose(): Promise<void> {

@@ -3,18 +3,44 @@
  * back. Plain data, so callers never need node-llama-cpp's types.
  */
 
-import type { GenerationMetrics, ModelRole, SpeculationMode } from "../protocol";
+/** The roles a model can have; each role is configured and loaded on its own. */
+export type ModelRole = "completion" | "draft" | "chat" | "embedding";
 
-export type { GenerationMetrics, SpeculationMode };
+export type SpeculationMode = "none" | "draft" | "inputLookup";
+
+/** What one inference request cost; times in milliseconds. */
+export interface GenerationMetrics {
+  role: ModelRole;
+  speculation: SpeculationMode;
+  promptTokens: number;
+  /** Prompt tokens whose KV state was reused from the previous request on the same sequence. */
+  reusedPromptTokens: number;
+  generatedTokens: number;
+  /** Waiting for the scheduler and the sequence before any work started. */
+  queuedMs: number;
+  timeToFirstTokenMs: number;
+  /** Generated tokens after the first, per second of decoding. */
+  decodeTokensPerSecond: number;
+  /** Speculated tokens the target model checked, and how many of them it confirmed. */
+  draftedTokens: number;
+  acceptedTokens: number;
+  /** Time spent producing speculated tokens (the draft model's decoding; next to nothing for input lookup). */
+  proposalMs: number;
+  /** Target-model evaluations during decoding; generated / this = tokens per evaluation. */
+  targetEvaluations: number;
+  totalMs: number;
+  stopReason: "eog" | "stop" | "stopToken" | "maxTokens" | "hook" | "contextFull" | "aborted";
+}
 
 /** The roles that generate text; `draft` only assists them and `embedding` only embeds. */
 export type GenerationRole = Extract<ModelRole, "completion" | "chat">;
 
 /**
- * `interactive` (completion, chat) runs ahead of `background` (indexing, evals): background work yields between
- * batches (embeddings) or tokens (generation), so it delays an interactive request by at most one batch.
+ * `interactive` (keystroke completion) runs ahead of `user` (chat, review: work the user watches), which runs
+ * ahead of `background` (prefetch, embeddings, evals); lower classes give way between tokens or batches, so
+ * each waits at most one step of the classes below it. See `priorityScheduler.ts`.
  */
-export type RequestPriority = "interactive" | "background";
+export type RequestPriority = "interactive" | "user" | "background";
 
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
@@ -55,6 +81,11 @@ export interface GenerationRequest {
   addBos?: boolean;
   /** Called with the whole text so far after each token (stop strings held back); answer `stop` to finish early. */
   onText?: (textSoFar: string) => TextHookAnswer;
+  /**
+   * A GBNF grammar the answer must follow (llama.cpp's format): tokens it does not allow are never sampled,
+   * and generation ends when it is complete. Speculation is off for such a request.
+   */
+  grammar?: string;
 }
 
 export interface GenerationResult {

@@ -3,6 +3,7 @@
  * `ModelEngine` (generation, embeddings, tokens, FIM vocabulary, status) and configures it with `ModelsConfig`.
  */
 
+export type { BackendStatus, ModelStatus } from "./engineStatus";
 export type {
   ChatMessage,
   GenerationMetrics,
@@ -10,6 +11,7 @@ export type {
   GenerationResult,
   GenerationRole,
   InfillTokens,
+  ModelRole,
   PrefixPreparation,
   Prompt,
   RequestPriority,
@@ -17,8 +19,6 @@ export type {
   TextHookAnswer,
 } from "./generationTypes";
 export { infillPrompt } from "./generationTypes";
-export type { BenchmarkOptions, SelfBenchmark, SuiteFigures } from "./inferenceBenchmark";
-export { benchmarkSuite, measureDraftSetting, median, quickSelfBenchmark } from "./inferenceBenchmark";
 export { measureMemoryBandwidth } from "./memoryBandwidth";
 export type { CatalogEntry, CatalogTier, ModelCatalog } from "./modelCatalog";
 export {
@@ -58,3 +58,4 @@ export {
   isModelPath,
   resolveModelsConfig,
 } from "./modelsConfig";
+export { readModelsSettings } from "./modelsSettings";

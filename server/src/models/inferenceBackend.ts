@@ -9,9 +9,9 @@
  */
 
 import { getLlama, type Llama, LlamaLogLevel } from "node-llama-cpp";
+import { messageOf } from "../base/errors";
 import type { Logger } from "../base/logger";
-import type { BackendStatus } from "../protocol";
-import { messageOf } from "./modelErrors";
+import type { BackendStatus } from "./engineStatus";
 import type { GpuChoice } from "./modelsConfig";
 
 export interface InferenceBackend {

@@ -3,13 +3,14 @@
  * GGUF, truncated, rejected by llama.cpp) into a `ModelLoadError` that names the file and says what to do.
  */
 
-import { statSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { type LlamaModel, readGgufFileInfo } from "node-llama-cpp";
+import { messageOf } from "../base/errors";
 import type { Logger } from "../base/logger";
-import type { ModelRole } from "../protocol";
+import type { ModelRole } from "./generationTypes";
 import { type GpuLayerAttempt, gpuLayerAttempts, loadWithGpuFallback } from "./gpuLayerFallback";
 import type { InferenceBackend } from "./inferenceBackend";
-import { ModelLoadError, messageOf } from "./modelErrors";
+import { ModelLoadError } from "./modelErrors";
 import type { ResolvedModelFile } from "./modelFiles";
 
 export interface LoadedModelFile {
@@ -43,6 +44,8 @@ export async function loadModelFile(options: {
     );
   }
   if (!stat.isFile()) throw fail(`not a file; ${file.remedy}`);
+  const notGguf = describeNonGguf(file.path, stat.size);
+  if (notGguf) throw fail(`not a valid GGUF model file (${notGguf}); ${file.remedy}`);
 
   // Reading the header first gives a clear message for files that are not GGUF at all or were cut short (an
   // interrupted copy or download), before llama.cpp sees them. It also avoids a node-llama-cpp 3.21.1 defect:
@@ -95,6 +98,41 @@ export async function loadModelFile(options: {
     const why = llamaErrors.length ? llamaErrors.join("; ") : messageOf(error);
     throw fail(`llama.cpp could not load it (${why}); the file may be incomplete or corrupt: ${file.remedy}`);
   }
+}
+
+/**
+ * Why a file is not GGUF, from its first bytes (`undefined` when it starts with the magic). Described in
+ * words and hex, never quoted: the bytes could be anything, terminal escapes included.
+ */
+export function describeNonGguf(path: string, size: number): string | undefined {
+  if (size === 0) return "the file is empty";
+  const head = Buffer.alloc(Math.min(size, 64));
+  try {
+    const descriptor = openSync(path, "r");
+    try {
+      readSync(descriptor, head, 0, head.length, 0);
+    } finally {
+      closeSync(descriptor);
+    }
+  } catch (error) {
+    return `it cannot be read (${(error as NodeJS.ErrnoException).code ?? messageOf(error)})`;
+  }
+  return describeGgufMagic(head);
+}
+
+/** Pure part of `describeNonGguf`: the verdict on a file's first bytes. */
+export function describeGgufMagic(head: Uint8Array): string | undefined {
+  if (head.length < 4) return `the file has only ${head.length} byte(s)`;
+  if (Buffer.from(head.subarray(0, 4)).toString("latin1") === "GGUF") return undefined;
+  const hex = Array.from(head.subarray(0, 4), (byte) => byte.toString(16).padStart(2, "0")).join(" ");
+  const start = `it starts with bytes ${hex}, not the GGUF magic 47 47 55 46`;
+  const text = Buffer.from(head).toString("latin1");
+  if (text.startsWith("version https://git-lfs")) return `${start} (a Git LFS pointer, not the model itself)`;
+  if (/^\s*<(!doctype|html)/i.test(text)) return `${start} (an HTML page, perhaps a download error page)`;
+  if (head.every((byte) => byte === 9 || byte === 10 || byte === 13 || (byte >= 32 && byte < 127))) {
+    return `${start} (it is text)`;
+  }
+  return start;
 }
 
 /** (elements per block, bytes per block) of the ggml tensor types GGUF models commonly use. */

@@ -62,12 +62,12 @@ test("hf: URIs become Hugging Face resolve URLs", () => {
   assert.equal(parseModelUri("file:///etc/passwd"), null);
 });
 
-test("defaults: Hearth's tiny models, no chat model, explicit threads, XDG cache directory", () => {
+test("defaults: Hearth's tiny models (the tiny chat model included), explicit threads, XDG cache directory", () => {
   const config = resolveModelsConfig({}, { XDG_CACHE_HOME: "/xdg" });
   assert.equal(config.roles.completion?.model, "hearth-tiny-code");
   assert.equal(config.roles.draft?.model, "hearth-tiny-draft");
   assert.equal(config.roles.embedding?.model, "hearth-tiny-embed");
-  assert.equal(config.roles.chat, null);
+  assert.equal(config.roles.chat?.model, "hearth-tiny-chat");
   assert.equal(config.modelsDirectory, path.join("/xdg", "hearth", "models"));
   assert.ok(config.threads >= 1);
   assert.ok(config.roles.completion!.draft.maxTokens > 0);

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { findShippedFolder } from "../base/findFolderUpwards";
-import type { ModelRole } from "../protocol";
+import type { ModelRole } from "./generationTypes";
 import { ModelCatalogError } from "./modelErrors";
 
 export const modelRoles: readonly ModelRole[] = ["completion", "draft", "chat", "embedding"];

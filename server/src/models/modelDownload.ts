@@ -10,7 +10,8 @@ import { createHash } from "node:crypto";
 import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import * as path from "node:path";
-import { ModelDownloadError, messageOf } from "./modelErrors";
+import { messageOf } from "../base/errors";
+import { ModelDownloadError } from "./modelErrors";
 
 export interface DownloadProgress {
   downloadedBytes: number;

@@ -224,6 +224,50 @@ test("background embedding delays an interactive request by at most one batch", 
   );
 });
 
+test("a chat answer in progress delays a keystroke's completion by at most one decode step", async () => {
+  // Both roles loaded first: loading a context is not what this measures.
+  await Promise.all([engine.load("chat"), engine.load("completion")]);
+  let chatTokens = 0;
+  let keystrokeDoneAtToken = -1;
+  let chatStarted!: () => void;
+  const chatRunning = new Promise<void>((resolve) => {
+    chatStarted = resolve;
+  });
+  const chat = engine.generate({
+    role: "chat",
+    prompt: code,
+    maxTokens: 160,
+    priority: "user",
+    sequenceKey: "chat-prio",
+    onText: () => {
+      if (++chatTokens === 8) chatStarted();
+      return "continue";
+    },
+  });
+  await chatRunning;
+  const chatTokensBefore = chatTokens;
+  const keystroke = await engine.generate({
+    role: "completion",
+    prompt: code,
+    maxTokens: 4,
+    sequenceKey: "keystroke-prio",
+  });
+  keystrokeDoneAtToken = chatTokens;
+  const answer = await chat;
+  const stepMs = answer.metrics.totalMs / Math.max(1, answer.metrics.generatedTokens);
+  assert.ok(answer.metrics.generatedTokens > keystrokeDoneAtToken, "the chat went on after the keystroke");
+  assert.ok(
+    keystrokeDoneAtToken - chatTokensBefore <= 1,
+    `the chat decoded ${keystrokeDoneAtToken - chatTokensBefore} tokens while the keystroke ran; it should pause`,
+  );
+  // One decode step of the chat, with room for the machine's noise; a keystroke that waited for the whole
+  // answer would have waited about 150 steps.
+  assert.ok(
+    keystroke.metrics.queuedMs < stepMs * 4 + 15,
+    `the keystroke waited ${keystroke.metrics.queuedMs.toFixed(1)} ms; one chat token takes ${stepMs.toFixed(1)} ms`,
+  );
+});
+
 test("consecutive requests on a sequence reuse the longest common prompt prefix", async () => {
   await engine.clearSequence("completion", "reuse");
   const first = await engine.generate({

@@ -10,16 +10,20 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import type { Token } from "node-llama-cpp";
+import { messageOf } from "../base/errors";
 import type { Logger } from "../base/logger";
-import type { BackendStatus, GenerationMetrics, ModelRole, ModelStatus } from "../protocol";
 import { EmbeddingModel } from "./embeddingModel";
+import type { BackendStatus, ModelStatus } from "./engineStatus";
 import { generateText } from "./generateText";
 import { GenerationModel } from "./generationModel";
 import type {
+  ChatMessage,
+  GenerationMetrics,
   GenerationRequest,
   GenerationResult,
   GenerationRole,
   InfillTokens,
+  ModelRole,
   PrefixPreparation,
   Prompt,
   RequestPriority,
@@ -27,13 +31,7 @@ import type {
 import { type InferenceBackend, openInferenceBackend } from "./inferenceBackend";
 import { type LoadedModelFile, loadModelFile } from "./loadModelFile";
 import { modelRoles } from "./modelCatalog";
-import {
-  GenerationAbortedError,
-  ModelLoadError,
-  ModelUnavailableError,
-  messageOf,
-  throwIfAborted,
-} from "./modelErrors";
+import { GenerationAbortedError, ModelLoadError, ModelUnavailableError, throwIfAborted } from "./modelErrors";
 import { type ResolvedModelFile, resolveModelFile } from "./modelFiles";
 import type { GenerationRoleConfig, ModelsConfig, RoleModelConfig } from "./modelsConfig";
 import { prefixStateFile } from "./prefixStates";
@@ -94,12 +92,25 @@ export class ModelEngine {
   private disposed = false;
 
   private constructor(
-    readonly config: ModelsConfig,
+    private currentConfig: ModelsConfig,
     private readonly logger: Logger,
   ) {
-    const entry = (role: ModelRole): RoleEntry => ({
+    this.entries = {
+      completion: this.freshEntry("completion"),
+      draft: this.freshEntry("draft"),
+      chat: this.freshEntry("chat"),
+      embedding: this.freshEntry("embedding"),
+    };
+  }
+
+  get config(): ModelsConfig {
+    return this.currentConfig;
+  }
+
+  private freshEntry(role: ModelRole): RoleEntry {
+    const entry: RoleEntry = {
       role,
-      config: config.roles[role],
+      config: this.currentConfig.roles[role],
       state: "absent",
       resolved: null,
       runtime: null,
@@ -107,22 +118,61 @@ export class ModelEngine {
       failure: null,
       requests: 0,
       lastRequest: null,
-    });
-    this.entries = {
-      completion: entry("completion"),
-      draft: entry("draft"),
-      chat: entry("chat"),
-      embedding: entry("embedding"),
     };
-    for (const role of modelRoles) {
-      const configured = config.roles[role];
-      if (!configured) continue;
+    if (entry.config) {
       try {
-        this.entries[role].resolved = resolveModelFile(configured.model, role, config);
+        entry.resolved = resolveModelFile(entry.config.model, role, this.currentConfig);
       } catch (error) {
-        this.entries[role].state = "error";
-        this.entries[role].failure = error as Error;
+        entry.state = "error";
+        entry.failure = error as Error;
       }
+    }
+    return entry;
+  }
+
+  /**
+   * Whether `config` can be applied to this engine by `reconfigure`: the same backend, threads and folders.
+   * Otherwise the caller builds a new engine.
+   */
+  canReconfigure(config: ModelsConfig): boolean {
+    const { roles: _ours, ...ours } = this.currentConfig;
+    const { roles: _theirs, ...theirs } = config;
+    return JSON.stringify({ ...ours, catalog: null }) === JSON.stringify({ ...theirs, catalog: null });
+  }
+
+  /**
+   * Applies a new role configuration: each role whose config changed is unloaded and loads again on its next
+   * use; every other role stays loaded, its KV caches intact. A changed draft model reloads the generation
+   * roles too (their contexts hold the draft's). Callers stop requests on the changed roles first.
+   * Returns the roles that changed.
+   */
+  async reconfigure(config: ModelsConfig): Promise<ModelRole[]> {
+    const changed = modelRoles.filter(
+      (role) => JSON.stringify(config.roles[role]) !== JSON.stringify(this.currentConfig.roles[role]),
+    );
+    if (changed.includes("draft")) {
+      for (const role of ["completion", "chat"] as const) if (!changed.includes(role)) changed.push(role);
+    }
+    this.currentConfig = config;
+    for (const role of changed) await this.unload(role);
+    for (const role of changed) this.entries[role] = this.freshEntry(role);
+    return changed;
+  }
+
+  /** Frees a role's context, and its weights when no other role shares the file. */
+  private async unload(role: ModelRole): Promise<void> {
+    const entry = this.entries[role];
+    const runtime = await entry.loading?.catch(() => null);
+    if (runtime && "dispose" in runtime) await runtime.dispose().catch(() => {});
+    const file = entry.resolved?.path;
+    entry.runtime = null;
+    entry.loading = null;
+    entry.resolved = null;
+    const shared = modelRoles.some((other) => other !== role && this.entries[other].resolved?.path === file);
+    if (file && !shared) {
+      const loaded = this.files.get(file);
+      this.files.delete(file);
+      await (await loaded?.catch(() => null))?.model.dispose();
     }
   }
 
@@ -393,6 +443,22 @@ export class ModelEngine {
       ms: Math.round(performance.now() - started),
       stateFile: file,
     };
+  }
+
+  /**
+   * The tokens every conversation with this system message starts with, as the model's own chat template
+   * renders it: the common start of two renders that differ only in the first user message. A chat keeps
+   * this prefix resident (`preparePrefix`) and saved as a state file, so its first turn need not evaluate it.
+   */
+  async chatPrefixTokens(role: GenerationRole, system: ChatMessage): Promise<number[]> {
+    const model = (await this.generationModel(role)).model;
+    const render = (content: string) =>
+      promptTokens(model, { messages: [system, { role: "user", content }] }, true).tokens;
+    const first = render("a");
+    const second = render("b");
+    let common = 0;
+    while (common < first.length && common < second.length && first[common] === second[common]) common++;
+    return first.slice(0, common);
   }
 
   /** Forgets a sequence's KV cache, so the next request on it starts cold (benchmarks, tests). */

@@ -3,8 +3,7 @@
  * messages reach the status bar, `hearth/status` and the CLI unchanged.
  */
 
-import type { ModelRole } from "../protocol";
-import type { GenerationResult } from "./generationTypes";
+import type { GenerationResult, ModelRole } from "./generationTypes";
 
 /** A role's model file is missing, unreadable, not a GGUF, or rejected by llama.cpp. */
 export class ModelLoadError extends Error {
@@ -71,8 +70,4 @@ export function throwIfAborted(
   partial: GenerationResult | null = null,
 ): void {
   if (signal?.aborted) throw new GenerationAbortedError(partial);
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -5,7 +5,7 @@
 
 import { existsSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
-import type { ModelRole } from "../protocol";
+import type { ModelRole } from "./generationTypes";
 import { type CatalogEntry, findCatalogEntry, type ModelCatalog } from "./modelCatalog";
 import { ModelCatalogError } from "./modelErrors";
 import { isModelPath } from "./modelsConfig";

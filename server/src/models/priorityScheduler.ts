@@ -1,8 +1,14 @@
 /**
- * Orders model work in two classes. Interactive requests (completion, chat) never wait for each other here
- * (they use different sequences, and a newer keystroke cancels the older one), and they wait for background
- * work (embedding, evals) for at most the one batch that is running. Background work runs one batch at a time,
- * only while no interactive request runs or waits, and a long background task gives way between its steps.
+ * Orders model work in three classes:
+ * - `interactive`: keystroke completions. They never wait for each other (they use different sequences, and a
+ *   newer keystroke cancels the older one), and they wait for other work only until its next step ends.
+ * - `user`: work the user is watching, such as a chat answer or a review. User tasks run side by side, start
+ *   only when no keystroke is running or waiting, and give way to one between tokens.
+ * - `background`: prefetches, index embeddings, evals. One at a time, only while nothing above runs or
+ *   waits, giving way between steps (tokens, batches).
+ *
+ * So a keystroke's completion waits at most one step (one decoded token, one embedding batch) of anything
+ * else, and a chat answer at most one step of background work.
  */
 
 import type { RequestPriority } from "./generationTypes";
@@ -10,16 +16,15 @@ import { GenerationAbortedError } from "./modelErrors";
 
 export interface TaskControl {
   /**
-   * For background tasks, call between steps (tokens, batches): resolves at once unless an interactive request
-   * is waiting, in which case it gives the machine to it and resolves when it may continue. No-op for
-   * interactive tasks.
+   * Call between steps (tokens, batches): resolves at once unless work of a higher class is waiting, in which
+   * case the task gives the machine to it and resolves when it may continue. No-op for interactive tasks.
    */
-  yieldToInteractive(): Promise<void>;
+  yieldToHigherPriority(): Promise<void>;
 }
 
 export interface ScheduledResult<T> {
   value: T;
-  /** Time spent waiting to start, plus any time given away to interactive work. */
+  /** Time spent waiting to start, plus any time given away to higher-priority work. */
   queuedMs: number;
 }
 
@@ -27,24 +32,21 @@ interface Waiter {
   admit(): void;
 }
 
+type Queue = Waiter[];
+
 export class PriorityScheduler {
-  private interactiveRunning = 0;
-  private readonly interactiveWaiting: Waiter[] = [];
-  private backgroundRunning = false;
-  private readonly backgroundWaiting: Waiter[] = [];
+  private readonly running: Record<RequestPriority, number> = { interactive: 0, user: 0, background: 0 };
+  private readonly waiting: Record<RequestPriority, Queue> = { interactive: [], user: [], background: [] };
 
   /** Counts for status and tests. */
-  get state(): {
-    interactiveRunning: number;
-    interactiveWaiting: number;
-    backgroundRunning: boolean;
-    backgroundWaiting: number;
-  } {
+  get state(): { running: Record<RequestPriority, number>; waiting: Record<RequestPriority, number> } {
     return {
-      interactiveRunning: this.interactiveRunning,
-      interactiveWaiting: this.interactiveWaiting.length,
-      backgroundRunning: this.backgroundRunning,
-      backgroundWaiting: this.backgroundWaiting.length,
+      running: { ...this.running },
+      waiting: {
+        interactive: this.waiting.interactive.length,
+        user: this.waiting.user.length,
+        background: this.waiting.background.length,
+      },
     };
   }
 
@@ -54,76 +56,65 @@ export class PriorityScheduler {
     task: (control: TaskControl) => Promise<T>,
   ): Promise<ScheduledResult<T>> {
     let queuedMs = 0;
-    const waitedFor = async (admission: Promise<void>) => {
+    const admitted = async (atFront: boolean) => {
       const started = performance.now();
-      await admission;
+      await this.admit(priority, signal, atFront);
       queuedMs += performance.now() - started;
     };
-    if (priority === "interactive") {
-      await waitedFor(this.admitInteractive(signal));
-      try {
-        return { value: await task({ yieldToInteractive: async () => {} }), queuedMs };
-      } finally {
-        this.interactiveRunning--;
+    await admitted(false);
+    const control: TaskControl = {
+      yieldToHigherPriority: async () => {
+        if (!this.higherWaiting(priority)) return;
+        this.running[priority]--;
         this.pump();
-      }
-    }
-    await waitedFor(this.admitBackground(signal, false));
+        // Back at the head of its class: a task that gave way resumes before newer work of its class.
+        await admitted(true);
+      },
+    };
     try {
-      const control: TaskControl = {
-        yieldToInteractive: async () => {
-          if (this.interactiveWaiting.length === 0) return;
-          this.backgroundRunning = false;
-          this.pump();
-          // Back at the head of the queue: a yielded task resumes before newer background work.
-          await waitedFor(this.admitBackground(signal, true));
-        },
-      };
       return { value: await task(control), queuedMs };
     } finally {
-      this.backgroundRunning = false;
+      this.running[priority]--;
       this.pump();
     }
   }
 
-  private admitInteractive(signal: AbortSignal | undefined): Promise<void> {
-    if (!this.backgroundRunning && this.interactiveWaiting.length === 0) {
-      this.interactiveRunning++;
-      return Promise.resolve();
-    }
-    return this.enqueue(this.interactiveWaiting, signal, () => this.interactiveRunning++, false);
+  private higherWaiting(priority: RequestPriority): boolean {
+    if (priority === "interactive") return false;
+    if (this.waiting.interactive.length > 0) return true;
+    return priority === "background" && this.waiting.user.length > 0;
   }
 
-  private admitBackground(signal: AbortSignal | undefined, atFront: boolean): Promise<void> {
-    if (this.canStartBackground() && this.backgroundWaiting.length === 0) {
-      this.backgroundRunning = true;
-      return Promise.resolve();
+  private canStart(priority: RequestPriority): boolean {
+    const { running, waiting } = this;
+    switch (priority) {
+      case "interactive":
+        return running.user === 0 && running.background === 0;
+      case "user":
+        return running.interactive === 0 && waiting.interactive.length === 0 && running.background === 0;
+      case "background":
+        return (
+          running.interactive === 0 &&
+          running.user === 0 &&
+          running.background === 0 &&
+          waiting.interactive.length === 0 &&
+          waiting.user.length === 0
+        );
     }
-    return this.enqueue(
-      this.backgroundWaiting,
-      signal,
-      () => {
-        this.backgroundRunning = true;
-      },
-      atFront,
-    );
   }
 
-  private enqueue(
-    queue: Waiter[],
-    signal: AbortSignal | undefined,
-    onAdmit: () => void,
-    atFront: boolean,
-  ): Promise<void> {
+  private admit(priority: RequestPriority, signal: AbortSignal | undefined, atFront: boolean): Promise<void> {
+    const queue = this.waiting[priority];
+    if (signal?.aborted) return Promise.reject(new GenerationAbortedError(null));
+    if (queue.length === 0 && this.canStart(priority)) {
+      this.running[priority]++;
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(new GenerationAbortedError(null));
-        return;
-      }
       const waiter: Waiter = {
         admit: () => {
           signal?.removeEventListener("abort", onAbort);
-          onAdmit();
+          this.running[priority]++;
           resolve();
         },
       };
@@ -139,15 +130,10 @@ export class PriorityScheduler {
     });
   }
 
-  private canStartBackground(): boolean {
-    return !this.backgroundRunning && this.interactiveRunning === 0 && this.interactiveWaiting.length === 0;
-  }
-
   private pump(): void {
-    if (!this.backgroundRunning) {
-      // All waiting interactive requests start together: they do not wait for each other.
-      for (const waiter of this.interactiveWaiting.splice(0)) waiter.admit();
-    }
-    if (this.canStartBackground()) this.backgroundWaiting.shift()?.admit();
+    // Interactive and user requests start together within their class; background work one at a time.
+    if (this.canStart("interactive")) for (const waiter of this.waiting.interactive.splice(0)) waiter.admit();
+    if (this.canStart("user")) for (const waiter of this.waiting.user.splice(0)) waiter.admit();
+    if (this.canStart("background")) this.waiting.background.shift()?.admit();
   }
 }

@@ -13,7 +13,7 @@
  * plain decoding); sampled requests decode plainly.
  */
 
-import type { LlamaContextSequence, Token } from "node-llama-cpp";
+import type { LlamaContextSequence, LlamaGrammarEvaluationState, Token } from "node-llama-cpp";
 import type { DraftPredictionConfig, InputLookupConfig } from "./modelsConfig";
 
 export interface TokenProposer {
@@ -37,7 +37,14 @@ export interface DecodeStats {
 export async function* plainDecode(
   sequence: LlamaContextSequence,
   pending: Token[],
-  options: { temperature: number; topK?: number; topP?: number; seed?: number; evaluationPriority: 1 | 5 },
+  options: {
+    temperature: number;
+    topK?: number;
+    topP?: number;
+    seed?: number;
+    grammarEvaluationState?: LlamaGrammarEvaluationState;
+    evaluationPriority: 1 | 5;
+  },
   stats: DecodeStats,
 ): AsyncGenerator<Token> {
   for await (const token of sequence.evaluate(pending, options)) {

@@ -3,12 +3,22 @@
  * never wait for the single writer, with numbered migrations applied by the writer.
  */
 
-import { mkdirSync, renameSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { migrations } from "./migrations";
-import { type Database, isDamagedDatabase, openReader, openWriter, type SqliteFileKind } from "./sqliteFile";
+import {
+  DamagedDatabaseError,
+  type Database,
+  damageDetail,
+  isDamagedDatabase,
+  moveAside,
+  openReader,
+  openWriter,
+  type SqliteFileKind,
+} from "./sqliteFile";
 
 export type { Database };
+export { DamagedDatabaseError, damageDetail, isDamagedDatabase };
 
 export class IndexDatabaseError extends Error {
   override name = "IndexDatabaseError";
@@ -29,15 +39,31 @@ export interface OpenDatabaseOptions {
 
 export function openIndexDatabase(file: string, options: OpenDatabaseOptions): Database {
   if (options.readonly) return openReader(file, indexFile);
-  mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+  } catch (error) {
+    throw new IndexDatabaseError(
+      `cannot create the folder for the index ${file}: ${(error as Error).message}`,
+    );
+  }
   try {
     return openWriter(file, indexFile);
   } catch (error) {
     if (!isDamagedDatabase(error)) throw error;
-    // The index is derived data: a damaged file is kept for inspection and rebuilt from the workspace.
-    const movedTo = `${file}.damaged-${Date.now()}`;
-    renameSync(file, movedTo);
-    options.onRecreated?.(movedTo, (error as Error).message);
-    return openWriter(file, indexFile);
+    return recreateIndexDatabase(file, damageDetail(error), options);
   }
+}
+
+/**
+ * Moves a damaged index aside (kept for inspection) and starts an empty one: the index is derived data,
+ * rebuilt from the workspace by the next pass. The caller has closed its own connection first.
+ */
+export function recreateIndexDatabase(
+  file: string,
+  reason: string,
+  options: Pick<OpenDatabaseOptions, "onRecreated">,
+): Database {
+  const movedTo = moveAside(file);
+  options.onRecreated?.(movedTo, reason);
+  return openWriter(file, indexFile);
 }

@@ -6,7 +6,8 @@
  * Layout: `events` is the log, one row per event as it arrived (the JSON in `payload`), any surface, so chat
  * and review signals need no new table; `suggestions` is one row per inline suggestion, kept up to date from
  * its events for statistics and export; `prompts` holds the code around a suggestion when the user keeps
- * context (deleted with its suggestion).
+ * context (deleted with its suggestion). Migration 2 adds chat conversations (`conversations`, `chat_turns`):
+ * the user's own record too, so they live here, go with Delete All Feedback Data and follow its retention.
  */
 
 import type { Database } from "./database";
@@ -65,6 +66,26 @@ export const feedbackMigrations: ((database: Database) => void)[] = [
         prefix text not null,
         suffix text not null
       );
+    `);
+  },
+  (database) => {
+    database.exec(`
+      create table conversations (
+        id text primary key,
+        title text not null,
+        created_at integer not null,
+        updated_at integer not null
+      );
+      create index conversations_by_update on conversations(updated_at);
+      create table chat_turns (
+        id text primary key,
+        conversation_id text not null references conversations(id) on delete cascade,
+        at integer not null,
+        question text not null,
+        answer text not null,
+        record text not null
+      );
+      create index chat_turns_by_conversation on chat_turns(conversation_id, at);
     `);
   },
 ];

@@ -28,6 +28,17 @@ export interface StoredChunk {
   fileMtimeMs: number;
 }
 
+export interface StoredDefinition {
+  path: string;
+  name: string;
+  kind: string;
+  /** 0-based line of the name. */
+  line: number;
+  /** 0-based lines of the chunk that holds it. */
+  chunkStartLine: number;
+  chunkEndLine: number;
+}
+
 export interface IndexCounts {
   files: number;
   chunks: number;
@@ -138,6 +149,39 @@ export class IndexReader {
       .sort(([leftId, left], [rightId, right]) => right - left || leftId - rightId)
       .slice(0, limit)
       .map(([chunkId, score]) => ({ chunkId, score }));
+  }
+
+  /**
+   * Every definition the index knows (name, kind, the line of its name, and the chunk holding it), up to
+   * `limit`, in file order: the input of chat's repository map and of `@symbol` lookups.
+   */
+  definitions(limit: number, name?: string): StoredDefinition[] {
+    return this.database
+      .prepare(
+        `select f.path, s.name, s.kind, s.line, c.start_line as chunkStartLine, c.end_line as chunkEndLine
+         from symbols s join files f on f.id = s.file_id join chunks c on c.id = s.chunk_id
+         ${name === undefined ? "" : "where s.name = ? collate nocase"}
+         order by f.path, s.line limit ?`,
+      )
+      .all(...(name === undefined ? [limit] : [name, limit])) as StoredDefinition[];
+  }
+
+  /** Each indexed file's chunk texts joined, file by file (for reference counting over the whole workspace). */
+  *fileTexts(): IterableIterator<{ path: string; text: string }> {
+    let current: { path: string; parts: string[] } | undefined;
+    for (const row of this.database
+      .prepare(
+        "select f.path, c.text from chunks c join files f on f.id = c.file_id order by f.path, c.ordinal",
+      )
+      .iterate() as IterableIterator<{ path: string; text: string }>) {
+      if (current && current.path !== row.path) {
+        yield { path: current.path, text: current.parts.join("\n") };
+        current = undefined;
+      }
+      current ??= { path: row.path, parts: [] };
+      current.parts.push(row.text);
+    }
+    if (current) yield { path: current.path, text: current.parts.join("\n") };
   }
 
   chunks(ids: number[]): Map<number, StoredChunk> {

@@ -3,11 +3,11 @@
  * (portable: no Node ABI to match, so it also works in runtimes the native build was not made for).
  */
 
+import { messageOf } from "../base/errors";
 import type { Logger } from "../base/logger";
 import type { LanguageId } from "./languages";
 import { createNativeBackend } from "./nativeBackend";
 import type { ParserBackend, ParserBackendChoice } from "./parserBackend";
-import { messageOf } from "./parserBackend";
 import type { ParserBackendKind, SyntaxTree } from "./syntaxTree";
 import { createWasmBackend } from "./wasmBackend";
 

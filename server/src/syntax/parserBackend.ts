@@ -3,6 +3,8 @@
  * errors loading them can raise.
  */
 
+import { messageOf } from "../base/errors";
+
 import type { LanguageId } from "./languages";
 import type { ParserBackendKind, SyntaxTree } from "./syntaxTree";
 
@@ -47,8 +49,4 @@ export class ParserBackendUnavailableError extends Error {
       { cause },
     );
   }
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

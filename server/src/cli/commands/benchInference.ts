@@ -10,13 +10,12 @@ import type { Logger } from "../../base/logger";
 import {
   type BenchmarkOptions,
   benchmarkSuite,
-  ModelEngine,
-  type ModelsConfig,
   measureDraftSetting,
-  resolveModelsConfig,
   type SuiteFigures,
-} from "../../models";
+} from "../../bench/inferenceBench";
+import { ModelEngine, type ModelsConfig, resolveModelsConfig } from "../../models";
 import { stderrLogger } from "../cliEngine";
+import { integerAtLeast } from "./cliErrors";
 import { addModelFlags, type ModelFlags, settingsFromFlags } from "./models";
 
 /** The best fixed draft setting on the tiny models (see the sweep): up to 4 tokens, stopping below 40% confidence. */
@@ -24,8 +23,8 @@ const forcedDraft = { maxTokens: 4, minConfidence: 0.4, adaptive: false };
 
 interface BenchFlags extends ModelFlags {
   json?: boolean;
-  runs: string;
-  maxTokens: string;
+  runs: number;
+  maxTokens: number;
   sweep?: boolean;
 }
 
@@ -38,8 +37,8 @@ export function registerBenchInferenceCommand(program: Command): void {
       .command("inference")
       .description("decode speed with and without speculation, time to first token with prompt caching, MBU")
       .option("--json", "print one JSON object")
-      .option("--runs <n>", "repetitions per measurement (figures are medians)", "5")
-      .option("--max-tokens <n>", "tokens generated per decode sample", "64")
+      .option("--runs <n>", "repetitions per measurement (figures are medians)", integerAtLeast(1), 5)
+      .option("--max-tokens <n>", "tokens generated per decode sample", integerAtLeast(8), 64)
       .option("--sweep", "also try several draft lengths and confidence thresholds"),
   ).action(async (flags: BenchFlags) => {
     const report = await runInferenceBenchmark(flags);
@@ -50,8 +49,8 @@ export function registerBenchInferenceCommand(program: Command): void {
 export async function runInferenceBenchmark(flags: BenchFlags) {
   const logger = stderrLogger();
   const options: BenchmarkOptions = {
-    runs: Math.max(1, Number(flags.runs) || 5),
-    maxTokens: Math.max(8, Number(flags.maxTokens) || 64),
+    runs: flags.runs,
+    maxTokens: flags.maxTokens,
     progress: (message) => process.stderr.write(`bench: ${message}\n`),
   };
   // Drafting is measured at a fixed length, so the figures show what drafting costs and gains; in normal use

@@ -1,21 +1,18 @@
 /** `hearth complete <file>:<line>:<col>`: one inline completion from a terminal, optionally with its prompt. */
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
-import { completionModelOf } from "../../completer/completionModel";
-import { InlineCompleter } from "../../completer/inlineCompleter";
-import { explainCompletionPlan, finalizeWithTrace } from "../../completion";
-import { defaultSearchCandidates, defaultSearchFusion } from "../../config/indexDefaults";
-import { resolveSettings } from "../../config/settings";
-import { RetrievedSnippets } from "../../context/retrievedSnippets";
+import { completionCapability } from "../../completion/capability";
+import { explainCompletionPlan, finalizeWithTrace } from "../../completion/pipeline";
+import { createCore } from "../../core/createCore";
 import { defaultIndexPath } from "../../index/indexLocation";
-import { searchIndex } from "../../retrieval/searchIndex";
 import { openIndexDatabase } from "../../store/database";
-import { IndexReader } from "../../store/indexReader";
 import { languageForPath } from "../../syntax";
-import { createCliEngine, stderrLogger } from "../cliEngine";
+import { stderrLogger } from "../cliEngine";
+import { CliError, indexReadFailure, printable } from "./cliErrors";
+import { existingFolder } from "./indexCommands";
 
 interface CompleteOptions {
   json?: boolean;
@@ -42,53 +39,34 @@ export function registerCompleteCommand(program: Command): void {
     .option("--json", "print one JSON object")
     .action(async (position: string, options: CompleteOptions) => {
       const match = /^(.*):(\d+):(\d+)$/.exec(position);
-      if (!match) throw new Error(`expected file:line:col, got ${position}`);
+      if (!match || Number(match[2]) < 1 || Number(match[3]) < 1) {
+        throw new CliError(`expected file:line:col with line and column from 1, got ${printable(position)}`);
+      }
       const [, file, line, column] = match as unknown as [string, string, string, string];
       const absolute = path.resolve(file);
-      const text = readFileSync(absolute, "utf8");
+      const text = readSourceFile(absolute);
       const offset = offsetOf(text, Number(line) - 1, Number(column) - 1);
-      const root = path.resolve(options.root);
+      const root = existingFolder(options.root);
       const logger = stderrLogger();
 
-      const settings = resolveSettings(
-        { models: options.model ? { completion: options.model } : {} },
-        (message) => logger.warn(message),
-      );
-      const engine = createCliEngine(settings.models, logger);
-      const databasePath = options.db ?? defaultIndexPath(root);
-      const database =
-        options.context && existsSync(databasePath)
-          ? openIndexDatabase(databasePath, { readonly: true })
-          : undefined;
-      const reader = database && new IndexReader(database);
+      const databasePath = path.resolve(options.db ?? defaultIndexPath(root));
+      const useIndex =
+        options.context &&
+        contextIndexOpens(databasePath, options.db !== undefined, (message) => logger.warn(message));
       // Lexical and symbol retrieval only: a one-shot command should not load the embedding model too.
-      const retrieved = new RetrievedSnippets(async (query, k) =>
-        reader
-          ? searchIndex(
-              reader,
-              {
-                query,
-                mode: "hybrid",
-                candidates: defaultSearchCandidates,
-                fusion: { ...defaultSearchFusion, limit: k },
-              },
-              undefined,
-            )
-          : [],
-      );
+      const core = await createCore({
+        roots: [root],
+        settings: {
+          models: options.model ? { completion: options.model } : {},
+          completion: { crossFileContext: options.context, debounce: false, cache: false },
+        },
+        logger,
+        indexDatabases: useIndex ? { [root]: databasePath } : {},
+        feedbackDatabase: null,
+      });
+      const completion = core.capability(completionCapability)!;
       const uri = pathToFileURL(absolute).href;
       const relative = path.relative(root, absolute).split(path.sep).join("/");
-      await retrieved.refresh(uri, relative, text, offset);
-      const completer = new InlineCompleter(
-        completionModelOf(engine),
-        {
-          retrieved: (key) => retrieved.candidates(key),
-          recentDocuments: () => [],
-          cursorMoved: async () => {},
-        },
-        { ...settings.completion, crossFileContext: options.context, debounce: null, cache: false },
-        logger,
-      );
       const request = {
         uri,
         path: relative,
@@ -99,8 +77,18 @@ export function registerCompleteCommand(program: Command): void {
         trigger: "invoked" as const,
       };
       try {
-        const answer = await completer.complete(request, new AbortController().signal);
-        const plan = options.explain ? await completer.plan(request) : undefined;
+        try {
+          await core.services.engine.load("completion");
+        } catch (error) {
+          // The engine has logged why on stderr; the answer says it too.
+          const message = error instanceof Error ? error.message : String(error);
+          if (options.json)
+            process.stdout.write(`${JSON.stringify({ completion: null, error: message }, null, 2)}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        const answer = await completion.completeOnce(request);
+        const plan = options.explain ? await completion.plan(request) : undefined;
         if (options.json) {
           process.stdout.write(
             `${JSON.stringify(
@@ -135,10 +123,37 @@ export function registerCompleteCommand(program: Command): void {
           }
         }
       } finally {
-        database?.close();
-        await engine.dispose();
+        await core.dispose();
       }
     });
+}
+
+function readSourceFile(file: string): string {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  if (!stats) throw new CliError(`no file ${printable(file)}`);
+  if (!stats.isFile()) throw new CliError(`${printable(file)} is not a file`);
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new CliError(`cannot read ${printable(file)}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+}
+
+/**
+ * Whether the index to take snippets from opens. One named with `--db` must open; the workspace's default is
+ * optional (completion runs without cross-file context, saying why, when it is missing or unreadable).
+ */
+function contextIndexOpens(databasePath: string, named: boolean, warn: (message: string) => void): boolean {
+  if (!named && !existsSync(databasePath)) return false;
+  try {
+    openIndexDatabase(databasePath, { readonly: true }).close();
+    return true;
+  } catch (error) {
+    const failure = indexReadFailure(error, databasePath);
+    if (named) throw failure;
+    warn(`completing without cross-file context: ${failure.message}`);
+    return false;
+  }
 }
 
 function offsetOf(text: string, line: number, column: number): number {

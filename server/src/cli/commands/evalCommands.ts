@@ -2,14 +2,17 @@
 
 import * as path from "node:path";
 import type { Command } from "commander";
-import { completionModelOf } from "../../completer/completionModel";
-import { resolveSettings } from "../../config/settings";
+import { hearthCacheFolder } from "../../base/cacheFolder";
+import { runChatEval } from "../../eval/chatEval";
 import { runCompletionEval } from "../../eval/completionEval";
 import { EvalCorpusError, findPythonStandardLibrary, runRetrievalEval } from "../../eval/retrievalEval";
-import { defaultIndexPath, hearthCacheFolder } from "../../index/indexLocation";
+import { defaultIndexPath } from "../../index/indexLocation";
 import { createCliEngine, embeddingSettings, optionalEmbedder, stderrLogger } from "../cliEngine";
 import { createProgressReporter } from "../progressReporter";
 import { printResult } from "./bench";
+import { integerAtLeast } from "./cliErrors";
+import { registerEvalGuardrailsCommand } from "./evalGuardrails";
+import { existingFolder } from "./indexCommands";
 import { registerReviewEvalCommand } from "./reviewEval";
 
 export function registerEvalCommand(program: Command): Command {
@@ -35,7 +38,7 @@ export function registerEvalCommand(program: Command): Command {
         const logger = stderrLogger();
         let corpusRoot: string;
         try {
-          corpusRoot = path.resolve(options.corpus ?? findPythonStandardLibrary());
+          corpusRoot = options.corpus ? existingFolder(options.corpus) : findPythonStandardLibrary();
         } catch (error) {
           if (!(error instanceof EvalCorpusError)) throw error;
           process.stderr.write(`hearth eval retrieval: ${error.message}\n`);
@@ -84,8 +87,8 @@ export function registerEvalCommand(program: Command): Command {
       "mask spans of real files, complete them, and score exact match, edit similarity and parse validity",
     )
     .argument("<dir>", "a codebase the models never saw")
-    .option("--files <n>", "files to sample", (value) => Number.parseInt(value, 10), 30)
-    .option("--seed <n>", "sampling seed", (value) => Number.parseInt(value, 10), 1)
+    .option("--files <n>", "files to sample", integerAtLeast(1), 30)
+    .option("--seed <n>", "sampling seed", integerAtLeast(0), 1)
     .option("--model <model>", "completion model: catalog id or .gguf path (default: Hearth's tiny model)")
     .option("--db <file>", "where to keep the index of <dir>")
     .option("--json", "print one JSON object")
@@ -94,22 +97,19 @@ export function registerEvalCommand(program: Command): Command {
         dir: string,
         options: { files: number; seed: number; model?: string; db?: string; json?: boolean },
       ) => {
-        const root = path.resolve(dir);
+        const root = existingFolder(dir);
         const logger = stderrLogger();
-        const settings = resolveSettings(
-          options.model ? { models: { completion: options.model } } : {},
-          (message) => logger.warn(message),
-        );
-        const engine = createCliEngine(settings.models, logger);
+        const settings = { models: options.model ? { completion: options.model } : {} };
+        // The index is built here with the default embedding model; the core embeds queries with the same one.
+        const engine = createCliEngine({}, logger);
         const embedder = await optionalEmbedder(engine, logger, "cross-file context without vectors");
         const progress = createProgressReporter();
         try {
           const result = await runCompletionEval({
             root,
             databasePath: options.db ?? defaultIndexPath(root, path.join(hearthCacheFolder(), "eval")),
-            model: completionModelOf(engine),
+            settings,
             embedder,
-            completer: settings.completion,
             maxFiles: options.files,
             seed: options.seed,
             logger,
@@ -124,6 +124,44 @@ export function registerEvalCommand(program: Command): Command {
         }
       },
     );
+  evaluate
+    .command("chat")
+    .description(
+      "questions generated from a codebase (where is X defined; which function does <doc summary>): retrieval recall@5, citation recall and precision, latency",
+    )
+    .argument("<dir>", "a codebase the models never saw")
+    .option("--tasks <n>", "questions to ask", integerAtLeast(1), 40)
+    .option("--seed <n>", "sampling seed", integerAtLeast(0), 1)
+    .option("--model <model>", "chat model: catalog id or .gguf path (default: Hearth's tiny chat model)")
+    .option("--db <file>", "where to keep the index of <dir>")
+    .option("--json", "print one JSON object")
+    .action(
+      async (
+        dir: string,
+        options: { tasks: number; seed: number; model?: string; db?: string; json?: boolean },
+      ) => {
+        const root = existingFolder(dir);
+        const logger = stderrLogger();
+        const progress = createProgressReporter();
+        try {
+          const result = await runChatEval({
+            root,
+            databasePath: options.db ?? defaultIndexPath(root, path.join(hearthCacheFolder(), "eval-chat")),
+            tasks: options.tasks,
+            seed: options.seed,
+            models: options.model ? { models: { chat: options.model } } : {},
+            logger,
+            onProgress: (done, total, label) => progress.update(done, total, label),
+            onIndexProgress: (update) => progress.update(update.done, update.total, `indexing ${root}`),
+          });
+          progress.stop();
+          printResult(result, options.json);
+        } finally {
+          progress.stop();
+        }
+      },
+    );
+  registerEvalGuardrailsCommand(evaluate);
   registerReviewEvalCommand(evaluate);
   return evaluate;
 }

@@ -71,7 +71,7 @@ function seededDatabase(): string {
   service.answered("s2", { ...context, prefix: "def two():\n    " }, "return 2");
   service.answered(
     "s3",
-    { ...context, prefix: 'KEY = "AKIAIOSFODNN7EXAMPLE"\ndef three():\n    ' },
+    { ...context, prefix: 'KEY = "AKIAQ4MZ7VXKT2PLR6WB"\ndef three():\n    ' },
     "return 3",
   );
   service.record([
@@ -167,7 +167,7 @@ test("hearth feedback export writes deduplicated, scrubbed JSON Lines in both fo
     .split("\n")
     .map((line) => JSON.parse(line));
   assert.deepEqual(lines.map((line) => line.completion).sort(), ["return 1", "return 3"]);
-  assert.ok(!readFileSync(out, "utf8").includes("AKIAIOSFODNN7EXAMPLE"));
+  assert.ok(!readFileSync(out, "utf8").includes("AKIAQ4MZ7VXKT2PLR6WB"));
 
   const pairs = path.join(path.dirname(databasePath), "pairs.jsonl");
   await hearth("feedback", "export", "--db", databasePath, "--format", "preference", "--out", pairs);

@@ -16,7 +16,9 @@ import {
   toJsonl,
 } from "../../feedback";
 import type { FeedbackFigures, FeedbackStats } from "../../protocol";
-import { FeedbackDatabaseError, FeedbackStore } from "../../store/feedbackStore";
+import { DamagedDatabaseError } from "../../store/database";
+import { FeedbackDatabaseError, type FeedbackRecovery, FeedbackStore } from "../../store/feedbackStore";
+import { integerAtLeast, numberAtLeast, printable } from "./cliErrors";
 
 export class FeedbackCommandError extends Error {
   override name = "FeedbackCommandError";
@@ -30,9 +32,11 @@ interface DatabaseOptions {
 export function registerFeedbackCommands(program: Command): void {
   program
     .command("stats")
-    .description("acceptance, shown rate, survival and latency of inline suggestions (local feedback data)")
+    .description(
+      "acceptance, shown rate, survival and latency of inline suggestions, and what happened to chat answers (local feedback data)",
+    )
     .option("--db <file>", "the feedback database (default: $HEARTH_FEEDBACK_DB, else this folder's)")
-    .option("--since <days>", "only suggestions shown in the last N days", parseNumber)
+    .option("--since <days>", "only suggestions shown in the last N days", numberAtLeast(0))
     .option("--json", "print one JSON object")
     .action((options: DatabaseOptions & { since?: number }) =>
       run(() => {
@@ -47,7 +51,12 @@ export function registerFeedbackCommands(program: Command): void {
             storedEvents: store?.eventCount() ?? 0,
           };
           return store
-            ? computeFeedbackStats(store.suggestions(sinceMs), store.activity(sinceMs), context)
+            ? computeFeedbackStats(
+                store.suggestions(sinceMs),
+                store.activity(sinceMs),
+                context,
+                store.chatEvents(sinceMs),
+              )
             : computeFeedbackStats([], [], context);
         });
         process.stdout.write(options.json ? `${JSON.stringify(stats, null, 2)}\n` : formatStats(stats));
@@ -68,15 +77,23 @@ export function registerFeedbackCommands(program: Command): void {
     .option(
       "--min-survival <share>",
       `sft: lowest similarity at the latest checkpoint (default ${defaultDatasetOptions.minSurvival})`,
-      parseNumber,
+      numberAtLeast(0),
     )
-    .option("--since <days>", "only suggestions shown in the last N days", parseNumber)
+    .option("--since <days>", "only suggestions shown in the last N days", numberAtLeast(0))
     .option("--json", "print the summary as one JSON object")
     .action(
       (options: DatabaseOptions & { format: string; out: string; minSurvival?: number; since?: number }) =>
         run(() => {
           if (options.format !== "sft" && options.format !== "preference") {
             throw new FeedbackCommandError(`--format must be sft or preference, not ${options.format}`);
+          }
+          const out = path.resolve(options.out);
+          try {
+            mkdirSync(path.dirname(out), { recursive: true });
+          } catch (error) {
+            throw new FeedbackCommandError(
+              `cannot write ${printable(out)}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+            );
           }
           const databasePath = resolveFeedbackDatabaseOption(options.db);
           const sinceMs = options.since === undefined ? undefined : Date.now() - options.since * 86_400_000;
@@ -87,8 +104,6 @@ export function registerFeedbackCommands(program: Command): void {
               ...(options.minSurvival === undefined ? {} : { minSurvival: options.minSurvival }),
             }),
           );
-          const out = path.resolve(options.out);
-          mkdirSync(path.dirname(out), { recursive: true });
           writeFileSync(out, toJsonl(examples));
           const report = { ...summary, out, databasePath };
           process.stdout.write(
@@ -117,7 +132,7 @@ export function registerFeedbackCommands(program: Command): void {
         }
         let deletedEvents = 0;
         if (existsSync(databasePath)) {
-          const store = FeedbackStore.open(databasePath, { readonly: false });
+          const store = FeedbackStore.open(databasePath, { readonly: false, onRecreated: sayRecovered });
           try {
             deletedEvents = store.deleteAll();
           } finally {
@@ -137,7 +152,7 @@ export function registerFeedbackCommands(program: Command): void {
     .command("show")
     .description("print the most recent stored feedback events (exactly what is kept)")
     .option("--db <file>", "the feedback database (default: $HEARTH_FEEDBACK_DB, else this folder's)")
-    .option("--limit <n>", "how many events (default 50)", parseNumber)
+    .option("--limit <n>", "how many events (default 50)", integerAtLeast(1))
     .option("--subject <id>", "only the events about one suggestion")
     .option("--json", "print one JSON object")
     .action((options: DatabaseOptions & { limit?: number; subject?: string }) =>
@@ -166,19 +181,32 @@ export function registerFeedbackCommands(program: Command): void {
     );
 }
 
-/** Runs `use` with a read-only store, or `undefined` when the database does not exist yet. */
+/**
+ * Runs `use` with a read-only store, or `undefined` when the database does not exist yet. A damaged file is
+ * repaired first (kept aside, its readable events carried over, and said so on stderr), as the server would.
+ */
 function withReader<T>(databasePath: string, use: (store: FeedbackStore | undefined) => T): T {
   if (!existsSync(databasePath)) {
-    process.stderr.write(`no feedback recorded yet: ${databasePath} does not exist\n`);
+    process.stderr.write(`no feedback recorded yet: ${printable(databasePath)} does not exist\n`);
     return use(undefined);
   }
+  try {
+    return withOpenReader(databasePath, use);
+  } catch (error) {
+    if (!(error instanceof DamagedDatabaseError)) throw error;
+    FeedbackStore.open(databasePath, { readonly: false, onRecreated: sayRecovered }).close();
+    return withOpenReader(databasePath, use);
+  }
+}
+
+function withOpenReader<T>(databasePath: string, use: (store: FeedbackStore) => T): T {
   let store: FeedbackStore;
   try {
     store = FeedbackStore.open(databasePath, { readonly: true });
   } catch (error) {
     if (!(error instanceof FeedbackDatabaseError) || !/upgrade/.test(error.message)) throw error;
     // An older schema: migrating is what the server would do on its next start anyway.
-    FeedbackStore.open(databasePath, { readonly: false }).close();
+    FeedbackStore.open(databasePath, { readonly: false, onRecreated: sayRecovered }).close();
     store = FeedbackStore.open(databasePath, { readonly: true });
   }
   try {
@@ -188,6 +216,15 @@ function withReader<T>(databasePath: string, use: (store: FeedbackStore | undefi
   }
 }
 
+function sayRecovered(movedTo: string, reason: string, recovered: FeedbackRecovery): void {
+  process.stderr.write(
+    `hearth: the feedback database was damaged (${printable(reason)}); kept it as ${printable(movedTo)} and ` +
+      `started a new one with the ${recovered.events} event(s) that could be read` +
+      (recovered.unreadableEvents ? ` (about ${recovered.unreadableEvents} could not)` : "") +
+      "\n",
+  );
+}
+
 function run(action: () => void): void {
   try {
     action();
@@ -195,13 +232,6 @@ function run(action: () => void): void {
     process.stderr.write(`hearth: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   }
-}
-
-function parseNumber(value: string): number {
-  const number = Number(value);
-  if (!Number.isFinite(number) || number < 0)
-    throw new FeedbackCommandError(`not a non-negative number: ${value}`);
-  return number;
 }
 
 function formatStats(stats: FeedbackStats): string {
@@ -240,6 +270,14 @@ function formatStats(stats: FeedbackStats): string {
     ...Object.entries(stats.byModel).map(([name, figures]) => sliceLine(name, figures)),
     "by context source",
     ...Object.entries(stats.byContextSource).map(([name, figures]) => sliceLine(name, figures)),
+    `chat answers       ${stats.chat.answers} (${
+      Object.entries(stats.chat.byStopReason)
+        .map(([reason, count]) => `${reason} ${count}`)
+        .join(", ") || "none"
+    }); first token p50 ${number(stats.chat.medianTimeToFirstTokenMs)} ms, answer p50 ${number(stats.chat.medianAnswerMs)} ms`,
+    `chat code used     ${stats.chat.usedAnswers} answers (${percent(stats.chat.usedRate)}): copied ${stats.chat.copies}, ` +
+      `inserted ${stats.chat.inserts}, applied ${stats.chat.applies}; regenerated ${stats.chat.regenerations}; ` +
+      `thumbs up ${stats.chat.thumbsUp}, down ${stats.chat.thumbsDown}`,
   ];
   return `${lines.join("\n")}\n`;
 }

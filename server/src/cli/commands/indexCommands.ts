@@ -2,17 +2,20 @@
 
 import { statSync } from "node:fs";
 import * as path from "node:path";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import type { Logger } from "../../base/logger";
-import { defaultIndexConfig, defaultSearchCandidates, defaultSearchFusion } from "../../config/indexDefaults";
+import { round } from "../../base/numbers";
 import { defaultIndexPath } from "../../index/indexLocation";
 import { IndexSession } from "../../index/indexSession";
+import { defaultIndexConfig } from "../../index/indexSettings";
 import type { ModelEngine } from "../../models";
 import { type QueryEmbedder, type SearchMode, searchIndex } from "../../retrieval/searchIndex";
+import { defaultSearchCandidates, defaultSearchFusion } from "../../retrieval/searchSettings";
 import { openIndexDatabase } from "../../store/database";
 import { IndexReader } from "../../store/indexReader";
 import { createCliEngine, embeddingSettings, optionalEmbedder, stderrLogger } from "../cliEngine";
 import { createProgressReporter } from "../progressReporter";
+import { CliError, indexReadFailure, integerAtLeast, printable } from "./cliErrors";
 
 interface IndexOptions {
   db?: string;
@@ -31,36 +34,37 @@ export function registerIndexCommands(program: Command): void {
     .argument("<dir>", "the workspace folder")
     .option("--db <file>", "the index database (default: one file per workspace in Hearth's cache folder)")
     .option("--exclude <glob...>", "extra gitignore-style patterns to leave out")
-    .option("--max-file-bytes <n>", "skip larger files", (value) => Number.parseInt(value, 10))
+    .option("--max-file-bytes <n>", "skip larger files", integerAtLeast(1))
     .option("--embedding <model>", "embedding model: catalog id or .gguf path (default: Hearth's tiny model)")
     .option("--no-vectors", "full-text and symbols only, no embeddings")
     .option("--json", "print one JSON object")
     .option("--verbose", "log every skipped file")
     .action(async (dir: string, options: IndexOptions) => {
-      const root = path.resolve(dir);
+      const root = existingFolder(dir);
       const databasePath = path.resolve(options.db ?? defaultIndexPath(root));
       const logger = stderrLogger(options.verbose);
       const engine = createCliEngine(embeddingSettings(options.embedding), logger);
-      const embedder = options.vectors
-        ? await optionalEmbedder(engine, logger, "indexing without vectors")
-        : undefined;
-      const session = new IndexSession({
-        root,
-        databasePath,
-        config: {
-          ...defaultIndexConfig,
-          crawl: {
-            exclude: options.exclude ?? defaultIndexConfig.crawl.exclude,
-            maxFileBytes: options.maxFileBytes ?? defaultIndexConfig.crawl.maxFileBytes,
-          },
-        },
-        embedder,
-        logger,
-      });
       const progress = createProgressReporter();
       const abort = new AbortController();
       process.once("SIGINT", () => abort.abort());
+      let session: IndexSession | undefined;
       try {
+        const embedder = options.vectors
+          ? await optionalEmbedder(engine, logger, "indexing without vectors")
+          : undefined;
+        session = new IndexSession({
+          root,
+          databasePath,
+          config: {
+            ...defaultIndexConfig,
+            crawl: {
+              exclude: options.exclude ?? defaultIndexConfig.crawl.exclude,
+              maxFileBytes: options.maxFileBytes ?? defaultIndexConfig.crawl.maxFileBytes,
+            },
+          },
+          embedder,
+          logger,
+        });
         const stats = await session.runFullPass((update) => {
           progress.update(
             update.done,
@@ -78,6 +82,7 @@ export function registerIndexCommands(program: Command): void {
           deletedFiles: stats.deletedFiles,
           chunks: stats.chunks,
           skipped: stats.skipped,
+          legacyEncodings: stats.legacyEncodings,
           seconds: round(stats.seconds),
           filesPerSecond: round(stats.files / seconds),
           chunksPerSecond: round(stats.chunks / seconds),
@@ -92,12 +97,16 @@ export function registerIndexCommands(program: Command): void {
           process.stdout.write(
             `indexed ${report.files} files (${report.changedFiles} changed, ${report.deletedFiles} removed) into ` +
               `${report.chunks} chunks in ${report.seconds}s; ${report.embeddedChunks} chunks embedded\n` +
-              `skipped: ${JSON.stringify(report.skipped)}\nindex: ${databasePath} (${report.dbBytes} bytes)\n`,
+              `skipped: ${JSON.stringify(report.skipped)}\n` +
+              (Object.keys(report.legacyEncodings).length
+                ? `not UTF-8, read as: ${JSON.stringify(report.legacyEncodings)}\n`
+                : "") +
+              `index: ${printable(databasePath)} (${report.dbBytes} bytes)\n`,
           );
         }
       } finally {
         progress.stop();
-        session.close();
+        session?.close();
         await engine.dispose();
       }
     });
@@ -108,8 +117,12 @@ export function registerIndexCommands(program: Command): void {
     .argument("<query>", "words, identifiers or a question")
     .option("--db <file>", "the index database")
     .option("--root <dir>", "the workspace whose default index to use", ".")
-    .option("-k, --k <n>", "number of hits", (value) => Number.parseInt(value, 10), 10)
-    .option("--mode <mode>", "hybrid, lexical or vector", "hybrid")
+    .option("-k, --k <n>", "number of hits", integerAtLeast(1), 10)
+    .addOption(
+      new Option("--mode <mode>", "hybrid, lexical or vector")
+        .choices(["hybrid", "lexical", "vector"])
+        .default("hybrid"),
+    )
     .option(
       "--embedding <model>",
       "the embedding model the index was built with (default: Hearth's tiny model)",
@@ -128,23 +141,34 @@ export function registerIndexCommands(program: Command): void {
         },
       ) => {
         const databasePath = path.resolve(options.db ?? defaultIndexPath(path.resolve(options.root)));
-        const database = openIndexDatabase(databasePath, { readonly: true });
+        let database: ReturnType<typeof openIndexDatabase>;
+        try {
+          database = openIndexDatabase(databasePath, { readonly: true });
+        } catch (error) {
+          throw indexReadFailure(error, databasePath);
+        }
         const logger = stderrLogger();
         const engine = createCliEngine(embeddingSettings(options.embedding), logger);
         try {
-          const reader = new IndexReader(database);
-          const embedQuery = await queryEmbedder(engine, reader, options.mode, logger);
-          const started = performance.now();
-          const hits = await searchIndex(
-            reader,
-            {
-              query,
-              mode: options.mode,
-              candidates: defaultSearchCandidates,
-              fusion: { ...defaultSearchFusion, limit: options.k },
-            },
-            embedQuery,
-          );
+          let hits: Awaited<ReturnType<typeof searchIndex>>;
+          let started: number;
+          try {
+            const reader = new IndexReader(database);
+            const embedQuery = await queryEmbedder(engine, reader, options.mode, logger);
+            started = performance.now();
+            hits = await searchIndex(
+              reader,
+              {
+                query,
+                mode: options.mode,
+                candidates: defaultSearchCandidates,
+                fusion: { ...defaultSearchFusion, limit: options.k },
+              },
+              embedQuery,
+            );
+          } catch (error) {
+            throw indexReadFailure(error, databasePath);
+          }
           const milliseconds = round(performance.now() - started);
           if (options.json) {
             const output = hits.map(({ text, header, ...hit }) => ({
@@ -158,7 +182,8 @@ export function registerIndexCommands(program: Command): void {
           for (const hit of hits) {
             const firstLine = hit.text.split("\n").find((line) => line.trim()) ?? "";
             process.stdout.write(
-              `${hit.path}:${hit.startLine + 1}-${hit.endLine + 1}  [${hit.retrievers.join("+")}] ${firstLine.trim().slice(0, 80)}\n`,
+              `${printable(hit.path)}:${hit.startLine + 1}-${hit.endLine + 1}  [${hit.retrievers.join("+")}] ` +
+                `${printable(firstLine.trim().slice(0, 80))}\n`,
             );
           }
           process.stderr.write(`${hits.length} hits in ${milliseconds} ms\n`);
@@ -197,6 +222,15 @@ async function queryEmbedder(
   }
 }
 
+/** The absolute path of a folder that exists, or a one-line error saying what is there instead. */
+export function existingFolder(dir: string): string {
+  const folder = path.resolve(dir);
+  const stats = statSync(folder, { throwIfNoEntry: false });
+  if (!stats) throw new CliError(`no folder ${printable(folder)}`);
+  if (!stats.isDirectory()) throw new CliError(`${printable(folder)} is not a folder`);
+  return folder;
+}
+
 function databaseBytes(databasePath: string): number {
   let total = 0;
   for (const suffix of ["", "-wal", "-shm"]) {
@@ -205,8 +239,4 @@ function databaseBytes(databasePath: string): number {
     } catch {}
   }
   return total;
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }

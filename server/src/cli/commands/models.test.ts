@@ -1,4 +1,7 @@
-/** `hearth models`: list and pull, offline for real (no route to Hugging Face here) and against a local server. */
+/**
+ * `hearth models`: list and pull, against a host that cannot resolve (an injected `.invalid` URL, RFC 6761, so
+ * the test never depends on whether this machine is online) and against a local server.
+ */
 
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
@@ -14,12 +17,15 @@ import { listReport, pullModel, settingsFromFlags } from "./models";
 test("pull fails within seconds when offline, and says how to use a local file instead", async () => {
   const directory = mkdtempSync(path.join(tmpdir(), "hearth-pull-"));
   try {
-    const config = resolveModelsConfig({ modelsDirectory: directory });
+    const catalog = loadModelCatalog();
+    const entry = catalog.models.find((model) => model.id === "qwen2.5-coder-1.5b")!;
+    entry.uri = `https://models.hearth-test.invalid/${entry.file}`;
+    const config = resolveModelsConfig({ modelsDirectory: directory, catalog });
     const started = Date.now();
     const outcome = await pullModel(config, "qwen2.5-coder-1.5b", { progress: false });
     assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
     assert.equal(outcome.ok, false);
-    assert.match(outcome.message, /cannot reach huggingface\.co.*offline.*path/s);
+    assert.match(outcome.message, /cannot reach models\.hearth-test\.invalid.*offline.*path/s);
     assert.match(outcome.message, /hearth models doctor --completion .*qwen2\.5-coder-1\.5b-q8_0\.gguf/);
     assert.equal((await pullModel(config, "no-such-model", { progress: false })).ok, false);
   } finally {
@@ -50,7 +56,7 @@ test("pull downloads a catalog model, verifies it, and list then shows it instal
     assert.equal(report.modelsDirectory, directory);
     assert.equal(report.models.find((model) => model.id === entry.id)?.installed, true);
     assert.deepEqual(report.roles.embedding, { model: entry.id, path: outcome.path, installed: true });
-    assert.equal(report.roles.chat, null);
+    assert.equal(report.roles.chat?.model, "hearth-tiny-chat");
   } finally {
     server.close();
     rmSync(directory, { recursive: true, force: true });

@@ -1,10 +1,11 @@
 /**
- * `hearth models list | pull | doctor`: the model catalog and what is installed, downloads with progress,
+ * `hearth models list | pull | doctor` (and `gpu`, in gpu.ts): the model catalog and what is installed, downloads with progress,
  * resume and verification, and a check of the inference backend with a short self-benchmark.
  */
 
 import * as os from "node:os";
 import type { Command } from "commander";
+import { quickSelfBenchmark } from "../../bench/inferenceBench";
 import {
   catalogEntryPath,
   downloadModelFile,
@@ -12,18 +13,18 @@ import {
   type GpuChoice,
   listInstalledModels,
   ModelEngine,
+  type ModelRole,
   type ModelsConfig,
   type ModelsSettings,
   measureMemoryBandwidth,
   modelRoles,
   parseModelUri,
-  quickSelfBenchmark,
   resolveModelFile,
   resolveModelsConfig,
 } from "../../models";
-import type { ModelRole } from "../../protocol";
 import { stderrLogger } from "../cliEngine";
 import { createProgressReporter } from "../progressReporter";
+import { registerGpuCommand } from "./gpu";
 
 /** Flags that choose models and hardware, shared by `models doctor` and `bench inference`. */
 export interface ModelFlags {
@@ -67,6 +68,7 @@ export function settingsFromFlags(flags: ModelFlags): ModelsSettings {
 
 export function registerModelsCommand(program: Command): void {
   const models = program.command("models").description("list, download and check models");
+  registerGpuCommand(models);
 
   models
     .command("list")

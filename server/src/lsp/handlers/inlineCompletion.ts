@@ -1,8 +1,8 @@
 /**
- * `textDocument/inlineCompletion`: converts the request to a `CompletionRequest` over the open document
- * (in memory), asks the completer, and returns at most one item inserted at the cursor. The item carries
- * the suggestion's id so the client can report what the user did with it. `hearth/completion/prefetch` asks
- * the completer to prepare the suggestion for a cursor position in the background.
+ * `textDocument/inlineCompletion`: checks the position, asks the capability that offers inline completion,
+ * and returns at most one item inserted at the cursor. The item's command carries the suggestion's id and
+ * facts, so the client can report what the user did with it. A request made stale by a newer keystroke is
+ * answered with RequestCancelled, not with an empty list.
  */
 
 import {
@@ -10,90 +10,54 @@ import {
   type InlineCompletionItem,
   type InlineCompletionParams,
   InlineCompletionTriggerKind,
-  type Position,
-  type TextDocuments,
+  LSPErrorCodes,
+  ResponseError,
 } from "vscode-languageserver/node";
-import type { TextDocument } from "vscode-languageserver-textdocument";
-import type { CompletionRequest, InlineCompleter } from "../../completer/inlineCompleter";
-import type { PrefetchCompletionParams } from "../../protocol";
+import { type Capability, RequestSupersededError } from "../../capability/capability";
+import { positionSchema, suggestionAcceptedCommand, textDocumentSchema } from "../../protocol";
 import { toAbortSignal } from "../cancellation";
-
-export interface DocumentPlace {
-  path: string;
-  repoName: string | undefined;
-}
+import { invalidParams } from "../paramsValidation";
 
 export async function handleInlineCompletion(
-  completer: InlineCompleter | undefined,
-  documents: TextDocuments<TextDocument>,
-  place: (uri: string) => DocumentPlace,
+  capabilities: readonly Capability[],
   params: InlineCompletionParams,
   token: CancellationToken,
 ): Promise<InlineCompletionItem[]> {
-  const document = documents.get(params.textDocument.uri);
-  if (!completer || !document) return [];
-  const answer = await completer.complete(
-    completionRequestAt(
-      document,
-      place,
-      params.position,
-      params.context.triggerKind === InlineCompletionTriggerKind.Automatic ? "automatic" : "invoked",
-    ),
-    toAbortSignal(token),
-  );
-  if (!answer) return [];
-  return [
-    {
-      insertText: answer.text,
-      range: { start: params.position, end: params.position },
-      command: {
-        title: "Hearth: suggestion accepted",
-        command: "hearth.feedback.accepted",
-        arguments: [
-          {
-            id: answer.id,
-            source: answer.source,
-            model: answer.model,
-            template: answer.template,
-            contextSources: answer.contextSources,
-            serverLatencyMs: Math.round(answer.latencyMs),
-            ...(answer.metrics
-              ? {
-                  promptTokens: answer.metrics.promptTokens,
-                  reusedPromptTokens: answer.metrics.reusedPromptTokens,
-                }
-              : {}),
-          },
-        ],
-      },
-    },
-  ];
-}
-
-/** `hearth/completion/prefetch`: prepares the suggestion where the user put the cursor. */
-export function handlePrefetchCompletion(
-  completer: InlineCompleter | undefined,
-  documents: TextDocuments<TextDocument>,
-  place: (uri: string) => DocumentPlace,
-  params: PrefetchCompletionParams,
-): void {
-  const document = documents.get(params?.textDocument?.uri);
-  if (!completer || !document || !params.position) return;
-  completer.prefetch(completionRequestAt(document, place, params.position, "automatic"));
-}
-
-function completionRequestAt(
-  document: TextDocument,
-  place: (uri: string) => DocumentPlace,
-  position: Position,
-  trigger: CompletionRequest["trigger"],
-): CompletionRequest {
-  return {
-    uri: document.uri,
-    ...place(document.uri),
-    language: document.languageId,
-    text: document.getText(),
-    offset: document.offsetAt(position),
-    trigger,
+  const checked = {
+    textDocument: textDocumentSchema.safeParse(params?.textDocument),
+    position: positionSchema.safeParse(params?.position),
   };
+  if (!checked.textDocument.success) throw invalidParams("textDocument", checked.textDocument.error);
+  if (!checked.position.success) throw invalidParams("position", checked.position.error);
+  const provider = capabilities.find((capability) => capability.inlineCompletion);
+  if (!provider?.inlineCompletion) return [];
+  const signal = toAbortSignal(token);
+  try {
+    const answer = await provider.inlineCompletion(
+      {
+        uri: checked.textDocument.data.uri,
+        position: checked.position.data,
+        trigger:
+          params.context?.triggerKind === InlineCompletionTriggerKind.Invoked ? "invoked" : "automatic",
+      },
+      signal,
+    );
+    if (!answer) return [];
+    return [
+      {
+        insertText: answer.text,
+        range: { start: checked.position.data, end: checked.position.data },
+        command: {
+          title: "Hearth: suggestion accepted",
+          command: suggestionAcceptedCommand,
+          arguments: [answer.ref],
+        },
+      },
+    ];
+  } catch (error) {
+    if (error instanceof RequestSupersededError) {
+      throw new ResponseError(LSPErrorCodes.RequestCancelled, error.message);
+    }
+    throw error;
+  }
 }
