@@ -10,6 +10,7 @@ import { guardrailsCapability } from "../guardrails/capability";
 import { healthCapability } from "../health/capability";
 import { indexingCapability } from "../index/capability";
 import { searchCapability } from "../retrieval/capability";
+import { reviewCapability } from "../review/capability";
 
 export const capabilityModules = [
   healthCapability,
@@ -19,4 +20,5 @@ export const capabilityModules = [
   feedbackCapability,
   completionCapability,
   chatCapability,
+  reviewCapability,
 ] as const;

@@ -82,10 +82,11 @@ export interface GenerationRequest {
   /** Called with the whole text so far after each token (stop strings held back); answer `stop` to finish early. */
   onText?: (textSoFar: string) => TextHookAnswer;
   /**
-   * A GBNF grammar the answer must follow (llama.cpp's format): tokens it does not allow are never sampled,
-   * and generation ends when it is complete. Speculation is off for such a request.
+   * A GBNF grammar the answer must follow (llama.cpp's format), or a JSON schema that node-llama-cpp turns into
+   * one (`createGrammarForJsonSchema`): tokens it does not allow are never sampled, and generation ends when it
+   * is complete. Speculation is off for such a request.
    */
-  grammar?: string;
+  grammar?: string | { jsonSchema: object };
 }
 
 export interface GenerationResult {

@@ -9,5 +9,6 @@ export * from "./chat";
 export * from "./completion";
 export * from "./descriptors";
 export * from "./feedback";
+export * from "./review";
 export * from "./search";
 export * from "./status";
