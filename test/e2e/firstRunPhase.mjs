@@ -27,11 +27,15 @@ export async function firstRunPhase({ browser, vsixPath, outDir, record, log }) 
   writeFileSync(join(sample, ".vscode", "settings.json"), `${JSON.stringify(settings, null, 2)}\n`);
 
   let output = "";
-  const script = spawn(process.execPath, [join(repoRoot, "scripts", "start.mjs"), "--port", "0"], {
-    cwd: repoRoot,
-    env: { ...process.env, HEARTH_START_STATE: state, HEARTH_START_VSIX: vsixPath },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const script = spawn(
+    process.execPath,
+    [join(repoRoot, "client", "packaging", "start.mjs"), "--port", "0"],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, HEARTH_START_STATE: state, HEARTH_START_VSIX: vsixPath },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   script.stdout.on("data", (chunk) => {
     output += chunk;
   });

@@ -20,6 +20,14 @@ export const inlineOnlyEditorSettings = {
   "hearth.index.enabled": false,
 };
 
+/** The ghost text on screen: drawn as several decorated spans, the suggestion is all of them in order. */
+export async function readGhostText(page) {
+  const spans = await page
+    .locator(".monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text")
+    .allTextContents();
+  return spans.join("").replace(/\u00a0/g, " ");
+}
+
 /**
  * Runs named steps of one phase in order; after a failure the rest are recorded as skipped, and a
  * screenshot of the failure is saved as `<failureShot>.png` in `outDir`.

@@ -153,25 +153,25 @@ export const completionCapability: CapabilityModule<
 
 /**
  * The guardrails around a completion: secrets redacted from what enters the prompt; a fresh answer is dropped
- * when it holds a secret or, with the parse check on, when it adds a syntax error the text did not have.
+ * when it holds a secret, and with the parse check on it is cut back to its leading lines that add no syntax
+ * error the text did not have (dropped when none are left; a cut counts as a flag, a drop as a block).
  */
 function suggestionGuard(policy: GuardrailsPolicy, backend: ParserBackend): SuggestionGuard {
   const parseCheck = new SuggestionParseCheck(backend);
   return {
     redact: (text) => policy.redactForPrompt(text),
-    async allow(request, text) {
-      if (!policy.judgeSuggestion(text).show) return false;
-      if (!policy.config.completionParseCheck.enabled || !isLanguageId(request.language)) return true;
-      const prefix = request.text.slice(0, request.offset);
-      const outcome = await parseCheck.check(
+    async admit(request, text) {
+      if (!policy.judgeSuggestion(text).show) return null;
+      if (!policy.config.completionParseCheck.enabled || !isLanguageId(request.language)) return text;
+      const shown = await parseCheck.trimToParse(
         request.language,
-        prefix,
+        request.text.slice(0, request.offset),
         text,
         request.text.slice(request.offset),
       );
-      if (outcome !== "breaksParse") return true;
-      policy.counters.add("completionParseCheck", "blocks");
-      return false;
+      if (shown === null) policy.counters.add("completionParseCheck", "blocks");
+      else if (shown !== text) policy.counters.add("completionParseCheck", "flags");
+      return shown;
     },
   };
 }

@@ -97,8 +97,11 @@ export const systemClock: CompleterClock = {
 export interface SuggestionGuard {
   /** Applied to the windows and snippets that enter the prompt. */
   redact(text: string): string;
-  /** Whether a fresh model answer may be shown (cache answers were judged when they were fresh). */
-  allow(request: CompletionRequest, text: string): Promise<boolean>;
+  /**
+   * What of a fresh model answer may be shown: the text, a shortened text, or null for nothing (cache answers
+   * were judged when they were fresh).
+   */
+  admit(request: CompletionRequest, text: string): Promise<string | null>;
 }
 
 export interface CompleterOptions {
@@ -427,12 +430,13 @@ export class InlineCompleter {
       );
       if (purpose === "request") this.debounce.modelLatency(result.metrics.totalMs);
       if (result.metrics.stopReason === "aborted") return stale();
-      const text = finalize(result.text, plan.filter, {
+      const finalized = finalize(result.text, plan.filter, {
         truncated: result.metrics.stopReason === "maxTokens",
       });
       void this.sources.cursorMoved(request.uri, request.path, request.text, request.offset);
+      if (!finalized) return null;
+      const text = this.guard ? await this.guard.admit(request, finalized) : finalized;
       if (!text) return null;
-      if (this.guard && !(await this.guard.allow(request, text))) return null;
       const id = randomUUID();
       if (this.config.cache) this.cache.store(key, { text, id });
       return {

@@ -22,7 +22,8 @@ export async function runIndexHost(setup: IndexHostSetup): Promise<void> {
   if (setup.models) {
     try {
       engine = ModelEngine.create(resolveModelsConfig(setup.models), logger);
-      embedder = await engine.embedder();
+      // No embedding model by choice (`none`) is lexical search as asked, not an error to show in status.
+      if (engine.configuredModelId("embedding") !== null) embedder = await engine.embedder();
     } catch (error) {
       embeddingError = error instanceof Error ? error.message : String(error);
       logger.warn(`indexing without vectors: ${embeddingError}`);
