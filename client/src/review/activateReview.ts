@@ -33,11 +33,6 @@ export const reviewCommands = {
   dismiss: "hearth.review.dismiss",
 } as const;
 
-/** A diagnostic with the finding it shows. */
-interface FindingDiagnostic extends vscode.Diagnostic {
-  finding: ReviewFinding;
-}
-
 const severityOf: Record<ReviewFinding["severity"], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
   warning: vscode.DiagnosticSeverity.Warning,
@@ -51,6 +46,8 @@ export function activateReview(
   output: vscode.LogOutputChannel,
 ): void {
   const diagnostics = vscode.languages.createDiagnosticCollection("hearth-review");
+  /** The findings behind the diagnostics, by document URI. */
+  const shown = new Map<string, ReviewFinding[]>();
   const progressById = new Map<string, vscode.Progress<{ message?: string; increment?: number }>>();
   let progressListening = false;
 
@@ -66,23 +63,29 @@ export function activateReview(
       source: finding.source,
     });
 
-  const remove = (uri: vscode.Uri, finding: ReviewFinding) => {
-    const kept = (diagnostics.get(uri) ?? []).filter(
-      (diagnostic) => (diagnostic as FindingDiagnostic).finding?.id !== finding.id,
-    );
-    diagnostics.set(uri, kept);
+  const setFindings = (uri: vscode.Uri, findings: ReviewFinding[]) => {
+    if (findings.length) shown.set(uri.toString(), findings);
+    else shown.delete(uri.toString());
+    diagnostics.set(uri, findings.map(toDiagnostic));
   };
 
+  const remove = (uri: vscode.Uri, finding: ReviewFinding) =>
+    setFindings(
+      uri,
+      (shown.get(uri.toString()) ?? []).filter((candidate) => candidate.id !== finding.id),
+    );
+
   const show = (result: ReviewResult, params: ReviewParams) => {
-    const byUri = new Map<string, FindingDiagnostic[]>();
+    const byUri = new Map<string, ReviewFinding[]>();
     for (const finding of result.findings) {
-      const list = byUri.get(finding.uri) ?? [];
-      list.push(toDiagnostic(finding));
-      byUri.set(finding.uri, list);
+      const key = vscode.Uri.parse(finding.uri, true).toString();
+      byUri.set(key, [...(byUri.get(key) ?? []), finding]);
     }
-    if (params.kind === "changes") diagnostics.clear();
-    else if (params.uri) diagnostics.delete(vscode.Uri.parse(params.uri, true));
-    for (const [uri, list] of byUri) diagnostics.set(vscode.Uri.parse(uri, true), list);
+    if (params.kind === "changes") {
+      diagnostics.clear();
+      shown.clear();
+    } else if (params.uri) setFindings(vscode.Uri.parse(params.uri, true), []);
+    for (const [uri, findings] of byUri) setFindings(vscode.Uri.parse(uri, true), findings);
   };
 
   const run = async (params: ReviewParams, title: string) => {
@@ -222,14 +225,17 @@ export function activateReview(
       {
         provideCodeActions(document, range, codeActionContext) {
           const actions: vscode.CodeAction[] = [];
+          // The context's diagnostics are copies made by the workbench: find the finding by range and message.
+          const ours = shown.get(document.uri.toString()) ?? [];
           for (const diagnostic of codeActionContext.diagnostics) {
-            const finding = (diagnostic as FindingDiagnostic).finding;
-            if (
-              diagnostic.source !== reviewDiagnosticSource ||
-              !finding ||
-              !diagnostic.range.intersection(range)
-            )
+            if (diagnostic.source !== reviewDiagnosticSource || !diagnostic.range.intersection(range))
               continue;
+            const finding = ours.find(
+              (candidate) =>
+                toRange(candidate.range).isEqual(diagnostic.range) &&
+                diagnosticMessage(candidate) === diagnostic.message,
+            );
+            if (!finding) continue;
             const uri = document.uri.toString();
             if (finding.fix && fixStillApplies(finding, document.getText().split(/\r?\n/))) {
               const apply = new vscode.CodeAction(
@@ -270,13 +276,13 @@ function toRange(range: ReviewFinding["range"]): vscode.Range {
   return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
 }
 
-function toDiagnostic(finding: ReviewFinding): FindingDiagnostic {
+function toDiagnostic(finding: ReviewFinding): vscode.Diagnostic {
   const uri = vscode.Uri.parse(finding.uri, true);
   const diagnostic = new vscode.Diagnostic(
     toRange(finding.range),
     diagnosticMessage(finding),
     severityOf[finding.severity],
-  ) as FindingDiagnostic;
+  );
   diagnostic.source = reviewDiagnosticSource;
   diagnostic.code = finding.category;
   diagnostic.relatedInformation = relatedLines(finding).map(
@@ -286,6 +292,5 @@ function toDiagnostic(finding: ReviewFinding): FindingDiagnostic {
         entry.text,
       ),
   );
-  diagnostic.finding = finding;
   return diagnostic;
 }
