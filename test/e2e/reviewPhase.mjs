@@ -104,7 +104,8 @@ export async function reviewPhase({ browser, base, workspace, extDir, outDir, re
     const action = page.locator(".action-widget .monaco-list-row", { hasText: "Apply Hearth's fix" }).first();
     await action.waitFor({ timeout: 15_000 });
     await shot("03-quick-fix");
-    await action.click();
+    // The preferred action (the fix) is focused; the menu's pointer block swallows clicks in code-server.
+    await page.keyboard.press("Enter");
     await page
       .locator(".monaco-editor .view-lines", { hasText: "copy_tree(source_dir, target_dir, False)" })
       .first()
