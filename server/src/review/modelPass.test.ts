@@ -61,7 +61,13 @@ test("allowed tool calls run and come back as untrusted data; refused ones never
     }),
     JSON.stringify({
       toolCalls: [],
-      findings: [{ ...finding, fix: { startLine: 0, endLine: 0, replacement: "" } }],
+      findings: [
+        {
+          ...finding,
+          evidence: ["2|     return copy_tree(b, a, False)"],
+          fix: { startLine: 0, endLine: 0, replacement: "" },
+        },
+      ],
     }),
   ]);
   const notes: string[] = [];
@@ -86,6 +92,11 @@ test("allowed tool calls run and come back as untrusted data; refused ones never
   assert.match(model.prompts[0]![1]!.content, /«untrusted-data source="src\/tree.py"»\n1\| def main/);
   assert.equal(findings.length, 1);
   assert.equal(findings[0]!.fix, undefined, "startLine 0 means no fix");
+  assert.deepEqual(
+    findings[0]!.evidence,
+    ["    return copy_tree(b, a, False)"],
+    "a quote keeps no line number",
+  );
   assert.equal(findings[0]!.source, "model");
 });
 

@@ -262,7 +262,13 @@ async function runModelPass(
         options.note(`model pass on ${file.path}: ${answer.error.message}`);
         break;
       }
-      findings.push(...findingsFromModelAnswer(withoutEmptyFixes(answer.value), "model"));
+      findings.push(
+        ...findingsFromModelAnswer(withoutEmptyFixes(answer.value), "model").map((finding) => ({
+          ...finding,
+          // The prompt numbers its lines; a quote that kept the number is still a quote.
+          evidence: finding.evidence.map((line) => line.replace(/^\s*\d+\| ?/, "")),
+        })),
+      );
       const calls = toolCallsOf(answer.value).slice(0, limits.maxToolCallsPerStep);
       if (calls.length === 0 || step === limits.maxSteps) break;
       const results: string[] = [];
