@@ -20,8 +20,9 @@
 //   test-output/e2e/.
 // Phase C (test/e2e/completionPhase.mjs): ghost text from the bundled model, typed in a real Python file.
 // Phase Q (chat, test/e2e/chatPhase.mjs): the chat view in the sidebar, driven in its webview: no-model
-//   notice, a streamed answer with a citation link that opens the cited lines, Stop, Regenerate, @-mentions,
-//   Copy, thumbs, Apply through the diff editor, history, and the chat events in the stored feedback and
+//   notice, a streamed answer with a citation link that opens the cited lines, @-mentions, Stop and
+//   Regenerate on unconstrained answers, a stored conversation opened from the history (its dangerous command
+//   flagged; Copy, thumbs, Apply through the diff editor), and the chat events in the stored feedback and
 //   the dashboard. Needs the bundled chat model (or HEARTH_E2E_CHAT_MODEL).
 // Phase R (review, test/e2e/reviewPhase.mjs): "Hearth: Review File" on a planted bug, the finding in the
 //   Problems panel on its line, the quick fix applied in the editor, and the feedback event in `hearth stats`.
@@ -34,7 +35,7 @@
 // Environment:
 //   HEARTH_E2E=skip                 not read here: callers (npm test) skip this script when set
 //   HEARTH_CACHE                    provisioning cache (default ~/.cache/hearth), as in provision.sh
-//   HEARTH_E2E_TIMEOUT_MS           total timeout, everything included (default 600000)
+//   HEARTH_E2E_TIMEOUT_MS           total timeout, everything included (default 1200000)
 //   HEARTH_E2E_READY_TIMEOUT_MS     how long suite.ts waits for the extension's `ready` (default 60000)
 //   HEARTH_E2E_PHASES               any of "A", "B", "C", "F", "Q", "R", "S", comma-separated (default all)
 //   HEARTH_E2E_CHAT_MODEL           the chat model phase Q configures (default: the catalog's bundled one)
@@ -93,7 +94,7 @@ const suiteFile = join(repoRoot, "out", "test", "e2e", "suite.js");
 let extDir = env.HEARTH_E2E_EXTENSION_DIR ? resolve(env.HEARTH_E2E_EXTENSION_DIR) : undefined;
 const outDir = resolve(env.HEARTH_E2E_OUTPUT || join(repoRoot, "test-output", "e2e"));
 const chromiumPath = env.HEARTH_E2E_CHROMIUM || "/usr/bin/chromium";
-const totalTimeoutMs = Number(env.HEARTH_E2E_TIMEOUT_MS) || 600_000;
+const totalTimeoutMs = Number(env.HEARTH_E2E_TIMEOUT_MS) || 1_200_000;
 const phases = (env.HEARTH_E2E_PHASES || "A,B,C,F,Q,R,S")
   .toUpperCase()
   .split(/[,\s]+/)
