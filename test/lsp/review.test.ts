@@ -215,7 +215,6 @@ test("cancelling a review through the LSP cancel stops it and answers no finding
     server.connection.onNotification(reviewProgressNotification.type, (params) => {
       if (params.message.startsWith("learned pass")) source.cancel();
     });
-    const started = Date.now();
     const result = await server.connection.sendRequest(
       reviewRequest.type,
       { kind: "changes", reviewId: "cancel" },
@@ -226,7 +225,6 @@ test("cancelling a review through the LSP cancel stops it and answers no finding
     assert.ok(result.notes.includes("cancelled: no findings were kept"));
     const full = await server.connection.sendRequest(reviewRequest.type, { kind: "changes" });
     assert.equal(full.findings.length, 400, "the same review, not cancelled, flags every file");
-    assert.ok(Date.now() - started > 0);
   });
 });
 
