@@ -212,8 +212,10 @@ test("cancelling a review through the LSP cancel stops it and answers no finding
   git(root, "init", "-q");
   await withServer(root, {}, async (server) => {
     const source = new CancellationTokenSource();
+    const fullProgress: string[] = [];
     server.connection.onNotification(reviewProgressNotification.type, (params) => {
-      if (params.message.startsWith("learned pass")) source.cancel();
+      if (params.reviewId === "full") fullProgress.push(params.message);
+      else if (params.message.startsWith("learned pass")) source.cancel();
     });
     const result = await server.connection.sendRequest(
       reviewRequest.type,
@@ -223,8 +225,12 @@ test("cancelling a review through the LSP cancel stops it and answers no finding
     assert.equal(result.cancelled, true);
     assert.deepEqual(result.findings, []);
     assert.ok(result.notes.includes("cancelled: no findings were kept"));
-    const full = await server.connection.sendRequest(reviewRequest.type, { kind: "changes" });
+    const full = await server.connection.sendRequest(reviewRequest.type, {
+      kind: "changes",
+      reviewId: "full",
+    });
     assert.equal(full.findings.length, 400, "the same review, not cancelled, flags every file");
+    assert.ok(fullProgress.includes("learned pass: 350 of 400 files"), fullProgress.join(", "));
   });
 });
 

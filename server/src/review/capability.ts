@@ -170,6 +170,13 @@ class Reviewer {
         parser: this.parser,
         detector,
         detectorProblem,
+        learned: {
+          // Every 50th file: progress over a large diff without a notification per file.
+          onFile: (index, total) => {
+            if (index > 0 && index % 50 === 0)
+              progress(`learned pass: ${index} of ${total} files`, 10 + Math.round((10 * index) / total));
+          },
+        },
         passes: model.pass ? [model.pass] : [],
         modelOffReason: model.offReason,
         signal,

@@ -29,6 +29,8 @@ export interface LearnedPassOptions {
   margins?: Partial<Record<BugKind, number>>;
   /** Checked between files: a huge diff stops within one file of a cancel. */
   signal?: AbortSignal;
+  /** Called before each file (0-based index), for progress over a large diff. */
+  onFile?(index: number, total: number): void;
 }
 
 export interface LearnedPassResult {
@@ -48,7 +50,8 @@ export async function reviewWithDetector(
   const findings: Finding[] = [];
   const unsupported: string[] = [];
   let sitesScored = 0;
-  for (const file of files) {
+  for (const [index, file] of files.entries()) {
+    options.onFile?.(index, files.length);
     // A turn of the event loop per file: a cancel request can arrive, and native trees (freed by finalizers,
     // which only run between turns) do not pile up over a large diff.
     await new Promise((resolve) => setTimeout(resolve, 0));
