@@ -1,6 +1,8 @@
 // Phase R of the end-to-end tests: code review through the real UI of code-server. On a workspace with a
 // planted bug (swapped arguments on line 6 of tree.py) it:
 // - runs "Hearth: Review File" from the command palette and waits for the summary notification;
+// - runs "Hearth: Review Changes", picks "Working tree" (the workspace is a git repository whose last commit
+//   has the correct line) and gets the same finding from the diff;
 // - finds the finding in the Problems panel, from "Hearth review", on line 6;
 // - opens the quick fix menu on line 6 and applies "Apply Hearth's fix": the editor then holds the fixed line;
 // - reads the stored feedback with the CLI (`hearth stats --json`): the applied finding is counted.
@@ -8,6 +10,7 @@
 //
 // Called by run.mjs: reviewPhase({ browser, base, workspace, extDir, outDir, record, log }).
 
+import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
@@ -45,6 +48,12 @@ export async function reviewPhase({ browser, base, workspace, extDir, outDir, re
   const root = join(dirname(workspace), "review-workspace");
   const userData = join(dirname(workspace), "user-data");
   mkdirSync(join(root, ".vscode"), { recursive: true });
+  // The last commit has the correct line; the working tree plants the bug.
+  writeFileSync(join(root, "tree.py"), planted.replace(buggy, fixed));
+  const git = (...args) => execFileSync("git", args, { cwd: root, stdio: "ignore" });
+  git("init", "-q");
+  git("add", "tree.py");
+  git("-c", "user.name=e2e", "-c", "user.email=e2e@example.com", "commit", "-q", "-m", "correct");
   writeFileSync(join(root, "tree.py"), planted);
   writeFileSync(
     join(root, ".vscode", "settings.json"),
@@ -82,6 +91,22 @@ export async function reviewPhase({ browser, base, workspace, extDir, outDir, re
     await shot("01-summary");
   });
 
+  await step('"Hearth: Review Changes" (working tree) finds it in the diff', async () => {
+    await runPaletteCommand(page, "Notifications: Clear All Notifications", "Clear All Notifications");
+    await runPaletteCommand(page, "Hearth: Review Changes", "Review Changes");
+    const row = page.locator(".quick-input-widget .monaco-list-row", { hasText: "Working tree" }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await shot("02-changes-pick");
+    // "Working tree" is the first choice, focused when the pick opens.
+    await page.keyboard.press("Enter");
+    const text = await waitFor("the changes review's summary", 60_000, async () => {
+      const shown = await toastText();
+      return /Hearth review(?!ing)/.test(shown) ? shown : undefined;
+    });
+    log(`phase R: notification: "${text}"`);
+    if (!/Hearth review: 1 finding in 1 file/.test(text)) throw new Error(`the review said: ${text}`);
+  });
+
   await step("the Problems panel lists the finding from Hearth review on line 6", async () => {
     await runPaletteCommand(page, "View: Focus on Problems View", "Focus on Problems View");
     const row = await waitFor("the finding in the Problems panel", 20_000, async () => {
@@ -92,7 +117,7 @@ export async function reviewPhase({ browser, base, workspace, extDir, outDir, re
     if (!/Hearth review/.test(row) || !/swapped-arguments/.test(row) || !/Ln 6\b/.test(row)) {
       throw new Error(`the problem row reads ${JSON.stringify(row)}`);
     }
-    await shot("02-problems");
+    await shot("03-problems");
   });
 
   await step("the quick fix on line 6 applies the suggested change", async () => {
@@ -103,7 +128,7 @@ export async function reviewPhase({ browser, base, workspace, extDir, outDir, re
     await page.keyboard.press("Control+.");
     const action = page.locator(".action-widget .monaco-list-row", { hasText: "Apply Hearth's fix" }).first();
     await action.waitFor({ timeout: 15_000 });
-    await shot("03-quick-fix");
+    await shot("04-quick-fix");
     // The preferred action (the fix) is focused; the menu's pointer block swallows clicks in code-server.
     await page.keyboard.press("Enter");
     await page
@@ -116,7 +141,7 @@ export async function reviewPhase({ browser, base, workspace, extDir, outDir, re
     );
     if (text.includes(buggy.trim())) throw new Error("the buggy line is still in the editor");
     if (!text.includes(fixed.trim())) throw new Error(`the editor reads ${JSON.stringify(text)}`);
-    await shot("04-fixed");
+    await shot("05-fixed");
   });
 
   await step("the applied finding is a stored feedback event; hearth stats --json counts it", async () => {

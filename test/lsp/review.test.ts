@@ -126,7 +126,11 @@ test("file and changes review find the planted bug; a bug outside the changed li
       uri: pathToFileURL(path.join(root, "backup.py")).href,
     });
     assert.deepEqual(lines(whole), [["backup.py", 6]]);
-    const changes = await server.connection.sendRequest(reviewRequest.type, { kind: "changes" });
+    // The workspace folder's own URI, as VS Code sends it (the staged reviews below send none).
+    const changes = await server.connection.sendRequest(reviewRequest.type, {
+      kind: "changes",
+      uri: pathToFileURL(root).href,
+    });
     assert.equal(changes.error, undefined);
     assert.deepEqual(changes.reviewed, ["tree.py"]);
     assert.deepEqual(lines(changes), [["tree.py", 6]]);

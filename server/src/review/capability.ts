@@ -272,9 +272,13 @@ class Reviewer {
     return sources;
   }
 
+  /** The workspace folder that is or holds `uri`. */
   private folderOf(uri: string): string | undefined {
-    const absolute = uri.startsWith("file:") ? fileURLToPath(uri) : uri;
-    return this.services.folders.locate(absolute)?.root;
+    const absolute = path.resolve(uri.startsWith("file:") ? fileURLToPath(uri) : uri);
+    const roots = this.services.folders.roots;
+    return (
+      roots.find((root) => path.resolve(root) === absolute) ?? this.services.folders.locate(absolute)?.root
+    );
   }
 
   /** The model pass for this review, or why it is off. */
