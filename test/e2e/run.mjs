@@ -24,8 +24,9 @@
 //   Regenerate on unconstrained answers, a stored conversation opened from the history (its dangerous command
 //   flagged; Copy, thumbs, Apply through the diff editor), and the chat events in the stored feedback and
 //   the dashboard. Needs the bundled chat model (or HEARTH_E2E_CHAT_MODEL).
-// Phase R (review, test/e2e/reviewPhase.mjs): "Hearth: Review File" on a planted bug, the finding in the
-//   Problems panel on its line, the quick fix applied in the editor, and the feedback event in `hearth stats`.
+// Phase R (review, test/e2e/reviewPhase.mjs): "Hearth: Review File" and "Hearth: Review Changes" (working tree
+//   of a git workspace) on a planted bug, the finding in the Problems panel on its line, the quick fix applied in
+//   the editor, and the feedback event in `hearth stats`.
 // Phase S (test/e2e/firstRunPhase.mjs): `npm start`'s script with this VSIX: the URL it prints shows the
 //   sample workspace, ghost text appears there, and Ctrl-C stops it.
 // Phase F (feedback, test/e2e/feedbackPhase.mjs): real keystrokes on real ghost text (Tab, Ctrl+Right,
