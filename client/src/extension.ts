@@ -23,6 +23,7 @@ import { activateFeedback, type FeedbackFeature } from "./feedback/activateFeedb
 import { activateCudaSupport } from "./gpu/cudaSupport";
 import { CrashPolicy, restartWindowMs } from "./lsp/crashPolicy";
 import { type NodeRuntime, resolveNodeRuntime, serverInspectArgs } from "./lsp/serverLaunch";
+import { activateReview } from "./review/activateReview";
 import { HearthStatusBar } from "./statusBar";
 import { formatStatusReport, summarizeStatus } from "./statusReport";
 
@@ -42,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
   feedback = activateFeedback(context, () => client, output);
   activateCompletionPrefetch(context, () => client);
   activateChat(context, () => client, feedback.record, output);
+  activateReview(context, () => client, feedback.record, output);
   activateCudaSupport(context, output);
   const remoteApiKeys = activateRemoteApiKeys(context, () => client, output);
   activateEvals(context, () => client, output);

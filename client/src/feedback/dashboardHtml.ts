@@ -95,6 +95,11 @@ export function renderDashboardHtml(page: DashboardPage): string {
       `${number(chat.medianTimeToFirstTokenMs)} / ${number(chat.medianAnswerMs)} ms`,
     ),
   ].join("");
+  const review = stats.review;
+  const reviewTiles = [
+    tile("findings accepted", String(review.accepted), `${percent(review.acceptedRate)} of answered`),
+    tile("findings dismissed", String(review.dismissed)),
+  ].join("");
   const empty =
     stats.shown === 0
       ? `<p class="empty">No suggestions recorded yet${stats.enabled ? "" : " (collection is off: hearth.feedback.enabled)"}.</p>`
@@ -147,6 +152,7 @@ ${table("By language", stats.byLanguage, true)}
 ${table("By model", stats.byModel, false)}
 ${table("By context source", stats.byContextSource, false)}
 <section class="chat-figures"><h2>Chat</h2><div class="tiles">${chatTiles}</div></section>
+<section class="review-figures"><h2>Review</h2><div class="tiles">${reviewTiles}</div></section>
 <footer>Local data only: ${escapeHtml(stats.databasePath ?? "not stored")}, ${stats.storedEvents} events. Nothing leaves this machine. Updated ${escapeHtml(
     new Date(stats.generatedAt).toLocaleString(),
   )}.</footer>

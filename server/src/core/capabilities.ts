@@ -12,6 +12,7 @@ import { guardrailsCapability } from "../guardrails/capability";
 import { healthCapability } from "../health/capability";
 import { indexingCapability } from "../index/capability";
 import { searchCapability } from "../retrieval/capability";
+import { reviewCapability } from "../review/capability";
 
 export const capabilityModules = [
   healthCapability,
@@ -23,4 +24,5 @@ export const capabilityModules = [
   completionCapability,
   chatCapability,
   evalsCapability,
+  reviewCapability,
 ] as const;

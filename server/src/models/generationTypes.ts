@@ -87,10 +87,11 @@ export interface GenerationRequest {
    */
   tokenProbabilities?: boolean;
   /**
-   * A GBNF grammar the answer must follow (llama.cpp's format): tokens it does not allow are never sampled,
-   * and generation ends when it is complete. Speculation is off for such a request.
+   * A GBNF grammar the answer must follow (llama.cpp's format), or a JSON schema that node-llama-cpp turns into
+   * one (`createGrammarForJsonSchema`): tokens it does not allow are never sampled, and generation ends when it
+   * is complete. Speculation is off for such a request.
    */
-  grammar?: string;
+  grammar?: string | { jsonSchema: object };
   /**
    * The parts of a fill-in-the-middle `prompt`, for remote servers that build the FIM prompt themselves
    * (llama-server's `/infill`, Ollama's `suffix`); a local model and OpenAI-compatible servers use `prompt`.

@@ -11,5 +11,6 @@ export * from "./descriptors";
 export * from "./engines";
 export * from "./evals";
 export * from "./feedback";
+export * from "./review";
 export * from "./search";
 export * from "./status";

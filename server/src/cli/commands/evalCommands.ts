@@ -16,6 +16,7 @@ import { integerAtLeast } from "./cliErrors";
 import { registerEvalGuardrailsCommand } from "./evalGuardrails";
 import { registerEvalSuiteCommands } from "./evalSuiteCommands";
 import { existingFolder } from "./indexCommands";
+import { registerReviewEvalCommand } from "./reviewEval";
 
 export function registerEvalCommand(program: Command): Command {
   const evaluate = program.command("eval").description("run a quality eval and print its figures");
@@ -230,5 +231,6 @@ export function registerEvalCommand(program: Command): Command {
     );
   registerEvalGuardrailsCommand(evaluate);
   registerEvalSuiteCommands(evaluate);
+  registerReviewEvalCommand(evaluate);
   return evaluate;
 }

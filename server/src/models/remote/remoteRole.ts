@@ -298,12 +298,18 @@ export class RemoteRole {
   }
 
   /** The grammar for servers that honour one; elsewhere it is dropped (said once) and the answer is free. */
-  private grammarField(grammar: string): { grammar?: string } {
-    if (this.provider.honoursGrammar) return { grammar };
+  /**
+   * A GBNF grammar goes to servers that honour one. A JSON schema is not sent: the callers that use one (the
+   * review's model pass) validate the answer against it and ask again, so remote answers are checked after.
+   */
+  private grammarField(grammar: string | { jsonSchema: object }): { grammar?: string } {
+    if (typeof grammar === "string" && this.provider.honoursGrammar) return { grammar };
     if (!this.saidGrammarDropped) {
       this.saidGrammarDropped = true;
       this.options.logger.info(
-        `inference: ${this.config.provider} has no GBNF grammars; ${this.options.role} answers are unconstrained`,
+        typeof grammar === "string"
+          ? `inference: ${this.config.provider} has no GBNF grammars; ${this.options.role} answers are unconstrained`
+          : `inference: JSON-schema grammars are not sent to remote engines; ${this.options.role} answers are validated after`,
       );
     }
     return {};
