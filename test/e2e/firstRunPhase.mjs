@@ -13,7 +13,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { inlineOnlyEditorSettings, stepRunner } from "./workbench.mjs";
+import { inlineOnlyEditorSettings, openFile, stepRunner } from "./workbench.mjs";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
@@ -76,18 +76,7 @@ export async function firstRunPhase({ browser, vsixPath, outDir, record, log }) 
         .locator(".monaco-workbench")
         .click({ position: { x: 700, y: 400 } })
         .catch(() => {});
-      await page.keyboard.press("Control+P");
-      await page.locator(".quick-input-widget").waitFor({ state: "visible", timeout: 10_000 });
-      await page.keyboard.type("shapes.py", { delay: 15 });
-      await page
-        .locator(".quick-input-widget .monaco-list-row", { hasText: "shapes.py" })
-        .first()
-        .waitFor({ timeout: 15_000 });
-      await page.keyboard.press("Enter");
-      await page
-        .locator(".monaco-editor .view-lines", { hasText: "total_area" })
-        .first()
-        .waitFor({ timeout: 15_000 });
+      await openFile(page, "shapes.py", "total_area");
       await page.locator(".monaco-editor .view-lines").first().click();
     });
 

@@ -88,8 +88,23 @@ export async function runPaletteCommand(page, title, rowText = title) {
 
 /** Opens a quick-input box with `opener`, types `query`, waits for a row showing `rowText`, and picks it. */
 async function pickFromQuickInput(page, opener, query, rowText) {
-  await page.keyboard.press(opener);
-  await page.locator(".quick-input-widget").waitFor({ state: "visible", timeout: 10_000 });
+  // A key press can land in a webview (the first-run README opens as a preview) or while focus is still
+  // moving on a busy machine: try again a few times, with Escape and a click on the side bar in between.
+  const widget = page.locator(".quick-input-widget");
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press(opener);
+    const opened = await widget.waitFor({ state: "visible", timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (opened) break;
+    if (attempt === 3) throw new Error(`${opener} opened no quick input in 3 tries`);
+    await page.keyboard.press("Escape");
+    await page
+      .locator(".part.sidebar")
+      .click({ position: { x: 150, y: 400 } })
+      .catch(() => {});
+  }
   await page.keyboard.type(query, { delay: 15 });
   await page
     .locator(".quick-input-widget .monaco-list-row", { hasText: rowText })

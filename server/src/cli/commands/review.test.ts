@@ -61,7 +61,7 @@ describe("hearth review", () => {
     assert.equal(below.code, 0, below.stderr);
     assert.match(below.stdout, /^tree\.py:6: warning \[swapped-arguments\] /m);
     assert.match(below.stdout, /fix \| {5}return copy_tree\(source_dir, target_dir, False\)/);
-    assert.match(below.stdout, /^model pass: off \(no chat model configured\)$/m);
+    assert.match(below.stdout, /^model pass: off \(the command line runs the learned pass only; .*\)$/m);
     assert.match(below.stdout, /^learned pass: 1 proposed in \d+ ms$/m);
     const at = await review(repo, [], { failOn: "warning" });
     assert.equal(at.code, 1);

@@ -129,6 +129,7 @@ export async function reviewCommand(files: string[], options: ReviewOptions, io:
       parser: createParserBackend({ logger }),
       detector,
       detectorProblem,
+      modelOffReason: "the command line runs the learned pass only; the editor's review adds the model pass",
     });
   } catch (error) {
     return usage(messageOf(error));
