@@ -271,8 +271,12 @@ test("watcher and save events apply the crawl's rules: nothing through a symlink
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     await waitFor(server, settled, "events handled");
-    assert.deepEqual(await search(server, "outside_only_function"), []);
-    assert.deepEqual(await search(server, "secret_env_function"), []);
+    // Lexical search ranks chunks holding any of a query's words, so a hit is judged by its text, not by its
+    // presence: no indexed chunk may hold the definitions only the excluded files have.
+    for (const name of ["outside_only_function", "secret_env_function"]) {
+      const holding = (await search(server, name)).filter((hit) => hit.text.includes(name));
+      assert.deepEqual(holding, [], `${name} is in no indexed chunk`);
+    }
     const geometry = await search(server, "euclidean distance");
     assert.deepEqual(
       [...new Set(geometry.map((hit) => hit.path))].filter((hitPath) => hitPath.startsWith("pkg-link")),

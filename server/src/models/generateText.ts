@@ -13,6 +13,7 @@ import type { TaskControl } from "./priorityScheduler";
 import {
   type DecodeStats,
   InputLookupProposer,
+  inputLookupDecode,
   plainDecode,
   speculativeDecode,
   type TokenProposer,
@@ -113,8 +114,14 @@ export async function generateText(
   let stopReason: StopReason = "eog";
   if (maxTokens === 0) stopReason = request.maxTokens <= 0 ? "maxTokens" : "contextFull";
   else {
+    // Input lookup verifies proposals only while the output copies its input (`inputLookupDecode`), unless it
+    // is configured not to adapt (for measuring fixed lengths).
+    const decode =
+      speculation === "inputLookup" && generation.config.inputLookup.adaptive
+        ? inputLookupDecode
+        : speculativeDecode;
     const iterator = proposer
-      ? speculativeDecode(
+      ? decode(
           sequence,
           pending,
           tokens.slice(),

@@ -392,6 +392,31 @@ test("token probabilities on request: one per generated token, the same in every
   }
 });
 
+test("input lookup switches to verifying proposals while the output copies its prompt, with the same output", async () => {
+  // A fresh engine: what earlier tests taught the shared engine's tuners would decide when this one switches.
+  const fresh = createEngine({ models: { completion: "hearth-tiny-code", draft: null, chat: null } });
+  try {
+    // The tiny model copies nothing on its own, so the prompt repeats the model's own continuation of a head:
+    // after a file separator it starts over and reproduces it, as an edit reproduces the file it rewrites.
+    const head = "export function groupBy(items, keyOf) {\n  const groups = new Map();\n";
+    const generate = async (prompt: string, maxTokens: number, speculation: "none" | "inputLookup") =>
+      fresh.generate({ role: "completion", prompt, maxTokens, speculation, sequenceKey: speculation });
+    const body = (await generate(head, 56, "none")).text;
+    const separator = (await fresh.infillTokens())?.fileSeparator ?? "\n\n";
+    const prompt = `${head}${body}${separator}${head}`;
+    const plain = await generate(prompt, 40, "none");
+    const lookup = await generate(prompt, 40, "inputLookup");
+    assert.equal(lookup.text, plain.text);
+    assert.ok(lookup.metrics.acceptedTokens > 0, "proposals were verified and accepted");
+    assert.ok(
+      lookup.metrics.targetEvaluations < lookup.metrics.generatedTokens,
+      `${lookup.metrics.targetEvaluations} evaluations for ${lookup.metrics.generatedTokens} tokens`,
+    );
+  } finally {
+    await fresh.dispose();
+  }
+});
+
 test("a fixed prefix saved as a state file reloads into a cleared sequence and is reused", async () => {
   const prefix = code.repeat(2);
   const tail = "def main():\n";

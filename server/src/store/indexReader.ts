@@ -4,7 +4,8 @@
  */
 
 import type { Database } from "./database";
-import { buildMatchExpression, type QueryClause, queryClauses, queryIdentifiers } from "./identifierWords";
+import { queryIdentifiers } from "./identifierWords";
+import { type RankedChunk, rankLexical, rankLexicalExhaustively } from "./lexicalSearch";
 import {
   defaultVectorSearchConfig,
   VectorSearch,
@@ -12,10 +13,7 @@ import {
   type VectorSearchMode,
 } from "./vectorSearch";
 
-export interface RankedChunk {
-  chunkId: number;
-  score: number;
-}
+export type { RankedChunk };
 
 export interface StoredChunk {
   chunkId: number;
@@ -57,55 +55,13 @@ export class IndexReader {
   }
 
   /**
-   * BM25 over identifier-expanded words; path words count half. Higher score is better.
-   *
-   * Ranking costs time for every chunk a query matches (about 30 µs each with identifier expansions, measured
-   * at 200k chunks), and a word found in most chunks (`self`, `return`) adds little to BM25 anyway, so clauses
-   * matching more than `commonMatches` chunks are left out (counting stops at the cap, so the check is cheap),
-   * and of the rest the rarest are ranked while their matches add up to at most `rankedMatches` (the rarest
-   * always). When every clause is that common, their conjunction is ranked if it matches at most
-   * `rankedMatches` chunks; otherwise its first matches are returned unranked.
-   *
-   * The defaults favour quality: on the labelled stdlib queries (74k chunks) `hearth eval retrieval` gives
-   * lexical recall@10 0.72 with them and 0.32 with 1,500 / 500, at a p95 of about 15 ms; on 200k synthetic
-   * chunks of common words they cost tens of milliseconds more per query (`hearth bench retrieval`).
+   * BM25 over identifier-expanded words; path words count half. Higher score is better. `exhaustive` ranks every
+   * matching chunk with no word left out: the reference for benchmarks (`lexicalSearch.ts`).
    */
-  lexical(query: string, limit: number, commonMatches = 5_000, rankedMatches = 10_000): RankedChunk[] {
-    const clauses = queryClauses(query);
-    if (clauses.length === 0) return [];
-    const countUpTo = this.database
-      .prepare("select count(*) from (select rowid from chunks_fts where chunks_fts match ? limit ?)")
-      .pluck();
-    const matchesUpTo = (expression: string, cap: number) => countUpTo.get(expression, cap + 1) as number;
-    const rare = clauses
-      .map((clause) => ({ clause, matches: matchesUpTo(buildMatchExpression([clause])!, commonMatches) }))
-      .filter(({ matches }) => matches <= commonMatches)
-      .sort((left, right) => left.matches - right.matches);
-    const chosen: QueryClause[] = [];
-    let ranked = 0;
-    for (const { clause, matches } of rare) {
-      if (chosen.length > 0 && ranked + matches > rankedMatches) break;
-      chosen.push(clause);
-      ranked += matches;
-    }
-    let expression = buildMatchExpression(chosen);
-    if (!expression) {
-      const conjunction = buildMatchExpression(clauses, "AND")!;
-      if (matchesUpTo(conjunction, rankedMatches) > rankedMatches) {
-        const rows = this.database
-          .prepare("select rowid from chunks_fts where chunks_fts match ? limit ?")
-          .pluck()
-          .all(conjunction, limit) as number[];
-        return rows.map((chunkId, index) => ({ chunkId, score: -index }));
-      }
-      expression = conjunction;
-    }
-    const rows = this.database
-      .prepare(
-        "select rowid, bm25(chunks_fts, 1.0, 0.5) as rank from chunks_fts where chunks_fts match ? order by rank limit ?",
-      )
-      .all(expression, limit) as { rowid: number; rank: number }[];
-    return rows.map((row) => ({ chunkId: row.rowid, score: -row.rank }));
+  lexical(query: string, limit: number, mode: "bounded" | "exhaustive" = "bounded"): RankedChunk[] {
+    return mode === "exhaustive"
+      ? rankLexicalExhaustively(this.database, query, limit)
+      : rankLexical(this.database, query, limit);
   }
 
   /** Chunks whose content is nearest to the query vector. Identical chunks share a vector and all appear. */

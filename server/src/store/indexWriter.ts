@@ -5,6 +5,7 @@
 
 import type { Database } from "./database";
 import { expandForIndex } from "./identifierWords";
+import { ChampionMaintenance, type ChampionSettings, defaultChampionSettings } from "./lexicalChampions";
 import { normalize, quantizeInt8, signCode, toBlob } from "./vectorCodes";
 
 export interface StoredFileState {
@@ -57,7 +58,14 @@ export interface VectorSpace {
 }
 
 export class IndexWriter {
-  constructor(private readonly database: Database) {}
+  private readonly champions: ChampionMaintenance;
+
+  constructor(
+    private readonly database: Database,
+    championSettings: ChampionSettings = defaultChampionSettings,
+  ) {
+    this.champions = new ChampionMaintenance(database, championSettings);
+  }
 
   fileStates(): Map<string, StoredFileState> {
     const rows = this.database.prepare("select id, path, size, mtime_ms, content_hash from files").all() as {
@@ -105,7 +113,10 @@ export class IndexWriter {
 
   /** Replaces everything stored for one file, in one transaction. */
   replaceFile(file: FileRecord, chunks: ChunkRecord[]): void {
-    this.database.transaction(() => this.writeFileRows(file, chunks))();
+    this.database.transaction(() => {
+      this.writeFileRows(file, chunks);
+      this.champions.writeFinished();
+    })();
   }
 
   private writeFileRows(file: FileRecord, chunks: ChunkRecord[]): void {
@@ -135,15 +146,26 @@ export class IndexWriter {
         chunk.header,
         chunk.text,
       ).lastInsertRowid;
-      insertWords.run(chunkId, expandForIndex(`${chunk.header}\n${chunk.text}`), pathWords);
+      const words = expandForIndex(`${chunk.header}\n${chunk.text}`);
+      insertWords.run(chunkId, words, pathWords);
+      this.champions.chunkAdded(Number(chunkId), words, pathWords);
       for (const symbol of chunk.symbols)
         insertSymbol.run(fileId, chunkId, symbol.name, symbol.kind, symbol.line);
     });
   }
 
+  /**
+   * Brings the champion lists of common words fully up to date now (normally they follow writes, a few lists
+   * at a time): recounts which words are common when `recount` or when due, and builds every missing list.
+   */
+  updateChampionLists(recount = false): void {
+    this.database.transaction(() => this.champions.catchUp(recount))();
+  }
+
   deleteFiles(paths: string[]): void {
     this.database.transaction(() => {
       for (const path of paths) this.deleteFileRows(path);
+      this.champions.writeFinished();
     })();
   }
 
@@ -152,7 +174,8 @@ export class IndexWriter {
       | { id: number }
       | undefined;
     if (!file) return;
-    // FTS5 rows have no foreign key: remove them before the chunks they describe.
+    // FTS5 rows and champion-list entries have no foreign key: remove them before the chunks they describe.
+    this.champions.fileChunksDeleting(file.id);
     this.database
       .prepare("delete from chunks_fts where rowid in (select id from chunks where file_id = ?)")
       .run(file.id);

@@ -7,6 +7,8 @@
  * `embeddings` (one vector per distinct chunk content hash, so identical chunks are embedded once, stored as
  * float32 plus a sign-bit code and an int8 copy for fast scans) and
  * `vec_embeddings` (sqlite-vec, created for the embedding model's dimension by `ensureVectorSpace`).
+ * Migration 2 adds the champion lists of common words (`lexical_terms`, `lexical_champions`, see
+ * `lexicalChampions.ts`); an index from before it gets its lists built by the writer's next changes.
  */
 
 import type { Database } from "./database";
@@ -58,6 +60,22 @@ export const migrations: ((database: Database) => void)[] = [
         quantized blob not null,
         scale real not null
       );
+    `);
+  },
+  (database) => {
+    database.exec(`
+      create table lexical_terms (
+        term text primary key,
+        documents integer not null,
+        floor real not null
+      ) without rowid;
+      create table lexical_champions (
+        term text not null,
+        weight real not null,
+        chunk_id integer not null,
+        primary key (term, weight, chunk_id)
+      ) without rowid;
+      create index lexical_champions_by_chunk on lexical_champions(chunk_id);
     `);
   },
 ];
