@@ -2,8 +2,9 @@
  * `hearth bench completion`: replays a typing trace through the real language server over stdio, as an
  * editor would (the cursor put down and a moment's reading, then didChange per keystroke, an
  * inline-completion request per keystroke, cancellation of the stale one, accepts when the suggestion is
- * right), once with every cache, reuse and prefetch on and once with all of them off, and reports latency
- * percentiles per shown suggestion and what the caches saved.
+ * right), once with every cache, reuse and prefetch on, once with all of them off, and once with the completion
+ * path's guardrails (secret redaction, parse check) off, and reports latency percentiles per shown suggestion,
+ * what the caches saved and what the guards add.
  */
 
 import { spawn } from "node:child_process";
@@ -19,7 +20,7 @@ import {
   StreamMessageWriter,
 } from "vscode-languageserver-protocol/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { percentile, ratio, seededRandom } from "../base/numbers";
+import { percentile, ratio, round, seededRandom } from "../base/numbers";
 import {
   type HearthStatus,
   type PrefetchCompletionParams,
@@ -53,6 +54,7 @@ interface RunFigures {
 }
 
 const noReuse = { cache: false, inFlightReuse: false, kvReuse: false, prefetch: false };
+const guardsOff = { guardrails: { secrets: { enabled: false }, completionParseCheck: { enabled: false } } };
 
 export async function runCompletionBench(options: CompletionBenchOptions) {
   const workspace = mkdtempSync(path.join(tmpdir(), "hearth-bench-completion-"));
@@ -66,6 +68,8 @@ export async function runCompletionBench(options: CompletionBenchOptions) {
     const sessions = buildTypingSessions(files, seededRandom(options.seed), defaultTraceOptions);
     const withReuse = await replay(options, workspace, sessions, {}, "with caches and reuse");
     const withoutReuse = await replay(options, workspace, sessions, noReuse, "without caches and reuse");
+    // The same trace with every guard on the completion path off: what the guardrails add to a keystroke.
+    const withoutGuards = await replay(options, workspace, sessions, {}, "without guardrails", guardsOff);
     const counters = withReuse.status.completion!;
     return {
       files: files.length,
@@ -98,6 +102,12 @@ export async function runCompletionBench(options: CompletionBenchOptions) {
         percentile(withReuse.latenciesMs, 0.5) ?? 0,
         percentile(withoutReuse.latenciesMs, 0.5) ?? 0,
       ),
+      p50MsGuardsOff: percentile(withoutGuards.latenciesMs, 0.5),
+      p90MsGuardsOff: percentile(withoutGuards.latenciesMs, 0.9),
+      shownGuardsOff: withoutGuards.shown,
+      guardsAddedP50Ms: round(
+        (percentile(withReuse.latenciesMs, 0.5) ?? 0) - (percentile(withoutGuards.latenciesMs, 0.5) ?? 0),
+      ),
       completionModel: withReuse.status.models?.find((model) => model.role === "completion")?.id ?? null,
     };
   } finally {
@@ -111,6 +121,7 @@ async function replay(
   sessions: TypingSession[],
   completionSettings: Record<string, unknown>,
   label: string,
+  otherSettings: Record<string, unknown> = {},
 ): Promise<RunFigures> {
   const child = spawn(process.execPath, [options.cliPath, "serve", "--stdio"], {
     stdio: ["pipe", "pipe", "ignore"],
@@ -122,6 +133,7 @@ async function replay(
   connection.listen();
   const settings = {
     ...options.settings,
+    ...otherSettings,
     completion: { ...(options.settings.completion as object), ...completionSettings },
   };
   try {
