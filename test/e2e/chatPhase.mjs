@@ -30,20 +30,10 @@ import {
   openFile,
   openWorkspaceFile,
   runPaletteCommand,
+  sleep,
   stepRunner,
+  waitFor,
 } from "./workbench.mjs";
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(what, timeoutMs, probe, intervalMs = 100) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-    await sleep(intervalMs);
-  }
-}
 
 /** Questions about the fixture workspace (test/fixtures/workspace) whose answers should cite its code. */
 const citedQuestions = [

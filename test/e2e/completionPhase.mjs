@@ -13,10 +13,9 @@ import {
   openWorkspaceFile,
   readGhostText,
   runPaletteCommand,
+  sleep,
   stepRunner,
 } from "./workbench.mjs";
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const settings = { ...inlineOnlyEditorSettings, "editor.autoIndent": "none" };
 

@@ -10,9 +10,14 @@
 import { execFileSync } from "node:child_process";
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { inlineOnlyEditorSettings, openWorkspaceFile, runPaletteCommand, stepRunner } from "./workbench.mjs";
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+import {
+  inlineOnlyEditorSettings,
+  openWorkspaceFile,
+  runPaletteCommand,
+  sleep,
+  stepRunner,
+  waitFor,
+} from "./workbench.mjs";
 
 /** Figures that measure time, not quality: they differ between any two runs. */
 const timings = new Set(["p50Ms", "p90Ms", "meanMs", "answerP50Ms", "ttftP50Ms"]);
@@ -59,16 +64,6 @@ def describe_shapes(width, height, radius):
 `,
   ],
 ];
-
-async function waitFor(what, timeoutMs, probe, intervalMs = 500) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-    await sleep(intervalMs);
-  }
-}
 
 export async function evalsPhase({ browser, base, workspace, extDir, outDir, record, log }) {
   const root = join(dirname(workspace), "evals-workspace");

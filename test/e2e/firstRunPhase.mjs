@@ -13,11 +13,9 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { inlineOnlyEditorSettings, openFile, stepRunner } from "./workbench.mjs";
+import { inlineOnlyEditorSettings, openFile, sleep, stepRunner } from "./workbench.mjs";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
-
 export async function firstRunPhase({ browser, vsixPath, outDir, record, log }) {
   const state = mkdtempSync(join(tmpdir(), "hearth-first-run-"));
   const sample = join(state, "workspace", "first-run");

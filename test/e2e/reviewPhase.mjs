@@ -19,20 +19,10 @@ import {
   inlineOnlyEditorSettings,
   openWorkspaceFile,
   runPaletteCommand,
+  sleep,
   stepRunner,
+  waitFor,
 } from "./workbench.mjs";
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(what, timeoutMs, probe, intervalMs = 200) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-    await sleep(intervalMs);
-  }
-}
 
 const buggy = "    return copy_tree(target_dir, source_dir, False)";
 const fixed = "    return copy_tree(source_dir, target_dir, False)";

@@ -20,6 +20,19 @@ export const inlineOnlyEditorSettings = {
   "hearth.index.enabled": false,
 };
 
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` every `intervalMs` until it returns something truthy (returned), or throws after `timeoutMs`. */
+export async function waitFor(what, timeoutMs, probe, intervalMs = 200) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
 /** The ghost text on screen: drawn as several decorated spans, the suggestion is all of them in order. */
 export async function readGhostText(page) {
   const spans = await page
