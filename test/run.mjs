@@ -1,5 +1,6 @@
-// Runs every Hearth test suite in order: unit, integration (LSP over stdio), models, end-to-end (code-server).
-// Usage: node test/run.mjs [unit|lsp|models|package|e2e|desktop ...]   (no argument: all but desktop)
+// Runs every Hearth test suite in order: unit, integration (LSP over stdio), models, remote engines (a real
+// llama-server, built once and cached by test/engines/provision-llama-server.sh), package, end-to-end (code-server).
+// Usage: node test/run.mjs [unit|lsp|models|engines|package|e2e|desktop ...]   (no argument: all but desktop)
 // HEARTH_E2E=skip skips the end-to-end suite explicitly (it is never skipped silently; CI never sets it).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -20,6 +21,7 @@ const suites = {
   },
   lsp: { sources: [["test/lsp", ".test.ts"]] },
   models: { sources: [["test/models", ".test.mjs"]] },
+  engines: { sources: [["test/engines", ".test.ts"]], provision: "test/engines/provision-llama-server.sh" },
   package: { sources: [["test/package", ".test.mjs"]] },
   e2e: { command: ["node", "test/e2e/run.mjs"] },
   // Desktop VS Code through @vscode/test-electron: needs a VS Code download or HEARTH_VSCODE_EXECUTABLE, so it
@@ -51,6 +53,16 @@ for (const result of results) {
 if (results.some((result) => result.failed > 0 || result.exitCode !== 0)) process.exit(1);
 
 async function runNodeTestSuite(name) {
+  if (suites[name].provision) {
+    // Idempotent and cached: a warm run prints the binary's path at once.
+    const provisioned = spawnSync("bash", [suites[name].provision], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", 2],
+    });
+    if (provisioned.status !== 0)
+      return { passed: 0, failed: 1, exitCode: 1, note: `${suites[name].provision} failed` };
+    process.env.HEARTH_LLAMA_SERVER = provisioned.stdout.trim();
+  }
   const files = [];
   for (const [directory, suffix] of suites[name].sources) files.push(...findFiles(directory, suffix));
   files.sort();

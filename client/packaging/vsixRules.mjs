@@ -83,6 +83,7 @@ export function requiredFiles(target) {
     "native-models/catalog.json",
     "native-models/hearth-tiny-code.gguf",
     "native-models/hearth-tiny-embed.gguf",
+    "native-models/hearth-bugs.bin",
     "node_modules/node-llama-cpp/package.json",
     ...spec.llamaPackages.map(llamaAddon),
     "node_modules/better-sqlite3/build/Release/better_sqlite3.node",

@@ -17,10 +17,13 @@ import {
 import { type HearthStatus, statusRequest } from "../../server/src/protocol";
 import { activateChat } from "./chat/activateChat";
 import { activateCompletionPrefetch } from "./completionPrefetch";
+import { activateRemoteApiKeys, type RemoteApiKeys } from "./engines/remoteApiKeys";
+import { activateEvals } from "./evals/activateEvals";
 import { activateFeedback, type FeedbackFeature } from "./feedback/activateFeedback";
 import { activateCudaSupport } from "./gpu/cudaSupport";
 import { CrashPolicy, restartWindowMs } from "./lsp/crashPolicy";
 import { type NodeRuntime, resolveNodeRuntime, serverInspectArgs } from "./lsp/serverLaunch";
+import { activateReview } from "./review/activateReview";
 import { HearthStatusBar } from "./statusBar";
 import { formatStatusReport, summarizeStatus } from "./statusReport";
 
@@ -40,7 +43,10 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
   feedback = activateFeedback(context, () => client, output);
   activateCompletionPrefetch(context, () => client);
   activateChat(context, () => client, feedback.record, output);
+  activateReview(context, () => client, feedback.record, output);
   activateCudaSupport(context, output);
+  const remoteApiKeys = activateRemoteApiKeys(context, () => client, output);
+  activateEvals(context, () => client, output);
 
   const crashPolicy = new CrashPolicy();
   const errorHandler: ErrorHandler = {
@@ -91,7 +97,8 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
       throw error;
     }
     output.info(`Starting the server with Node ${runtime.version} at ${runtime.path} (${runtime.source}).`);
-    client = createClient(context, runtime, output, errorHandler, feedback.middleware);
+    await remoteApiKeys.load();
+    client = createClient(context, runtime, output, errorHandler, feedback.middleware, remoteApiKeys);
     client.onDidChangeState((change) => {
       if (change.newState === State.Running) void refreshStatusBar();
       if (change.newState === State.Starting) statusBar.show("starting");
@@ -135,6 +142,7 @@ function createClient(
   output: vscode.LogOutputChannel,
   errorHandler: ErrorHandler,
   middleware: Middleware,
+  remoteApiKeys: RemoteApiKeys,
 ): LanguageClient {
   const server = {
     module: context.asAbsolutePath("out/cli/hearth.mjs"),
@@ -147,7 +155,11 @@ function createClient(
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
     // The index lives in VS Code's storage for this workspace, never inside the repository.
-    initializationOptions: { storagePath: (context.storageUri ?? context.globalStorageUri).fsPath },
+    // A function, so a restarted server gets the keys set since; keys travel in memory, never in settings.
+    initializationOptions: () => ({
+      storagePath: (context.storageUri ?? context.globalStorageUri).fsPath,
+      remoteApiKeys: remoteApiKeys.initializationKeys(),
+    }),
     outputChannel: output,
     errorHandler,
     middleware,

@@ -32,3 +32,40 @@ test("the summary names version, runtime, failing modules, models and index", ()
     "Hearth 9.9.9: server running (Node v20.20.2, pid 42); native modules failing: tree-sitter; models: completion; index: none",
   );
 });
+
+test("roles on remote engines are named with their server and whether it answers", () => {
+  const remote = (endpoint: string, reachable: boolean | null, latencyMs: number | null) => ({
+    endpoint,
+    provider: "llama-server" as const,
+    model: null,
+    reachable,
+    latencyMs,
+    checkedAt: null,
+    route: null,
+  });
+  const summary = summarizeStatus({
+    ...status,
+    nativeModules: [],
+    models: [
+      {
+        role: "completion",
+        id: null,
+        path: null,
+        state: "ready",
+        remote: remote("http://gpu:8012", true, 12),
+      },
+      {
+        role: "embedding",
+        id: null,
+        path: null,
+        state: "error",
+        remote: remote("http://gpu:8013", false, null),
+      },
+      { role: "chat", id: null, path: null, state: "absent", remote: remote("http://gpu:8014", null, null) },
+    ],
+  });
+  assert.match(
+    summary,
+    /remote: completion on http:\/\/gpu:8012 \(llama-server, reachable, 12 ms\), embedding on http:\/\/gpu:8013 \(llama-server, unreachable\), chat on http:\/\/gpu:8014 \(llama-server, not contacted yet\)/,
+  );
+});

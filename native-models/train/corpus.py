@@ -194,9 +194,10 @@ def _meta_for(rel, key, group, pkgs):
     return {"group": group, "lang": lang, "package": package, "version": version, "licence": pkgs[key]}
 
 
-def select_locked(path, node_modules, snapshot=None):
+def select_locked(path, node_modules, snapshot=None, skipped=None):
     """Reads exactly the files listed in the lock, verifying their sha256 (falling back to a
-    snapshot of the texts, {rel: text}, when the installed file changed)."""
+    snapshot of the texts, {rel: text}, when the installed file changed). With a list as `skipped`,
+    missing or changed files are appended to it instead of failing (the split of the others is kept)."""
     with open(path, encoding="utf-8") as f:
         lock = json.load(f)
     base = os.path.dirname(node_modules)
@@ -218,7 +219,9 @@ def select_locked(path, node_modules, snapshot=None):
         c = dict(_meta_for(rel, key, group, lock["packages"]), rel=rel, path=p, text=text,
                  sha256=hashlib.sha256(text.encode()).hexdigest())
         (held if is_held else train).append(c)
-    if bad:
+    if bad and skipped is not None:
+        skipped.extend(bad)
+    elif bad:
         raise SystemExit(f"corpus-lock.json: {len(bad)} files missing or changed (e.g. {bad[:5]}); "
                          "install the lockfile's node_modules (npm ci) or regenerate with --relock")
     return train, held

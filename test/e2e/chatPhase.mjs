@@ -1,22 +1,28 @@
 // Phase Q of the end-to-end tests: chat through the real UI of code-server. It opens the Hearth chat view in
 // the sidebar and, clicking and typing in its webview:
 // - asks with no chat model configured and sees the view say so and how to pick one;
-// - configures the bundled chat model, asks for a long answer and stops it, then regenerates it;
-// - asks about the test workspace, sees the answer stream in (the page counts its streamed renders) with a
-//   citation link, clicks it and checks the editor opened at the cited lines;
-// - writes a question with the @-mention list (@file: completed from the workspace's files);
-// - copies a code block, rates an answer, applies a code block: the diff editor shows the change, the
-//   notification's Apply writes it, and the saved file holds it;
-// - lists the conversation in the history;
+// - configures the bundled chat model (its answers constrained to citations, as for users), asks about the
+//   test workspace, sees the answer stream in (the page counts its streamed renders) with a citation link,
+//   clicks it and checks the editor opened at the cited lines;
+// - writes a question with the @-mention list (@file: completed from the workspace's files) and sees the
+//   mentioned file in the answer's context;
+// - turns the answer grammar off (the tiny model then writes to its token limit), stops a long answer while
+//   it is written, and regenerates it, watching the new answer grow in the page;
+// - opens a stored conversation from the history (seeded into the workspace's feedback database: the tiny
+//   model cannot be relied on to write a given code block), sees the guardrail warning on its dangerous shell
+//   command, copies a code block, rates the answer, and applies a code block: the diff editor shows the
+//   change, the notification's Apply writes it, and the saved file holds exactly it;
 // - reads the stored feedback with the CLI (`hearth stats --json`, `hearth feedback show --json`): the chat
 //   events are there; and shows the feedback dashboard with its chat figures.
-// Screenshots go to test-output/e2e/chat-*.png.
+// Every step waits on a condition with a generous timeout (the CI machine is small and busy), never a fixed
+// sleep standing in for one. Screenshots go to test-output/e2e/chat-*.png.
 //
 // Called by run.mjs: chatPhase({ browser, base, workspace, extDir, outDir, record, log }).
 // HEARTH_E2E_CHAT_MODEL overrides the chat model (default: the catalog's bundled chat model).
 
-import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import Database from "better-sqlite3";
 import {
   findFeedbackDatabase,
   hearthCli,
@@ -24,20 +30,10 @@ import {
   openFile,
   openWorkspaceFile,
   runPaletteCommand,
+  sleep,
   stepRunner,
+  waitFor,
 } from "./workbench.mjs";
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(what, timeoutMs, probe, intervalMs = 100) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-    await sleep(intervalMs);
-  }
-}
 
 /** Questions about the fixture workspace (test/fixtures/workspace) whose answers should cite its code. */
 const citedQuestions = [
@@ -45,23 +41,43 @@ const citedQuestions = [
   "Where is the centroid function defined?",
   "What does distance return?",
 ];
-/** Questions whose answers should show code (asked until one has a code block). */
-const codeQuestions = [
-  "Show the code of the distance function.",
-  "How is centroid implemented? Show the code.",
-  "Show the Stack class.",
-];
 const longQuestion =
   "Explain in detail, step by step, everything the geometry module and the Stack class do, with examples for each function.";
-const placeholder = "# hearth-e2e: apply here";
+/** The fixture's distance() and the stored answer's version of it (see `seeded`). */
+const seededOldDistance = `def distance(a: Point, b: Point) -> float:
+    """Euclidean distance between two points."""
+    return math.hypot(a.x - b.x, a.y - b.y)
+`;
+const seededNewDistance = `def distance(a: Point, b: Point) -> float:
+    """Euclidean distance between two points; 0.0 for the same point."""
+    if a == b:
+        return 0.0
+    return math.hypot(a.x - b.x, a.y - b.y)
+`;
+/** A stored conversation of one turn whose answer holds a code block to apply and a dangerous command. */
+const seeded = {
+  conversationId: "e2e-seeded-conversation",
+  turnId: "e2e-seeded-turn",
+  question: "How can distance return 0.0 early for the same point, and how do I clean up before a rebuild?",
+  answer: `Check for the same point first:
+
+\`\`\`python pkg/geometry.py
+${seededNewDistance}\`\`\`
+
+Then clean up before the rebuild:
+
+\`\`\`bash
+rm -rf "$HOME"/
+\`\`\`
+`,
+};
 
 export async function chatPhase({ browser, base, workspace, extDir, outDir, record, log }) {
   const root = join(dirname(workspace), "chat-workspace");
   const userData = join(dirname(workspace), "user-data");
   cpSync(workspace, root, { recursive: true });
-  writeFileSync(join(root, "scratch.py"), "# A scratch file for the chat's Apply.\n");
   const chatModel = process.env.HEARTH_E2E_CHAT_MODEL || bundledChatModel(extDir);
-  const writeSettings = (chat) => {
+  const writeSettings = (chat, constrainAnswers = "auto") => {
     mkdirSync(join(root, ".vscode"), { recursive: true });
     const settings = {
       ...inlineOnlyEditorSettings,
@@ -69,6 +85,7 @@ export async function chatPhase({ browser, base, workspace, extDir, outDir, reco
       "hearth.index.enabled": true,
       "hearth.completion.enabled": false,
       "hearth.models.chat": chat,
+      "hearth.chat.constrainAnswers": constrainAnswers,
     };
     writeFileSync(join(root, ".vscode", "settings.json"), `${JSON.stringify(settings, null, 2)}\n`);
   };
@@ -91,7 +108,7 @@ export async function chatPhase({ browser, base, workspace, extDir, outDir, reco
     await chat.locator("#question").fill(question);
     await chat.locator("#question").press("Enter");
     const turn = turns().nth(before);
-    await turn.waitFor({ timeout: 15_000 });
+    await turn.waitFor({ timeout: 30_000 });
     if (waitForEnd) await answered(turn);
     return turn;
   };
@@ -115,21 +132,21 @@ export async function chatPhase({ browser, base, workspace, extDir, outDir, reco
 
   await step("the chat view opens in Hearth's sidebar container", async () => {
     await runPaletteCommand(page, "Hearth: Focus on Chat View", "Focus on Chat View");
-    chat = await waitFor("the chat view's page", 30_000, async () => {
+    chat = await waitFor("the chat view's page", 60_000, async () => {
       for (const frame of page.frames()) {
         const ready = await frame.evaluate(() => document.body?.dataset.hearthChat).catch(() => undefined);
         if (ready === "ready") return frame;
       }
       return undefined;
     });
-    await chat.locator("#welcome").waitFor({ timeout: 10_000 });
+    await chat.locator("#welcome").waitFor({ timeout: 30_000 });
     await shot("01-view");
   });
 
   await step("without a chat model the view says so and how to pick one (no stack trace)", async () => {
     const turn = await ask("Where is the distance function defined?");
     const notice = turn.locator(".notice.no-model");
-    await notice.waitFor({ timeout: 10_000 }).catch(async () => {
+    await notice.waitFor({ timeout: 30_000 }).catch(async () => {
       throw new Error(`no "no chat model" notice: ${await describe(turn)}`);
     });
     const text = await notice.innerText();
@@ -145,77 +162,16 @@ export async function chatPhase({ browser, base, workspace, extDir, outDir, reco
     if (!chatModel) throw new Error("the catalog names no bundled chat model (tiers.builtin.roles.chat)");
     writeSettings(chatModel);
     await chat.locator("#new-chat").click();
-    await waitFor("the conversation to clear", 10_000, async () => (await turns().count()) === 0);
-  });
-
-  let stoppedText = "";
-  await step("Stop halts a long answer", async () => {
-    let turn;
-    for (let attempt = 0; ; attempt++) {
-      turn = await ask(longQuestion, { waitForEnd: false });
-      // Stop once the answer is being written, so it interrupts generation rather than retrieval.
-      await waitFor(
-        "the first words",
-        60_000,
-        async () => {
-          const state = await turn.getAttribute("data-state");
-          return (
-            state !== "streaming" || ((await turn.locator(".answer").innerText()) ?? "").trim().length > 0
-          );
-        },
-        20,
-      );
-      if ((await turn.getAttribute("data-state")) === "streaming") break;
-      // The new chat model reaches the server through a configuration change; until then: no model.
-      if ((await turn.getAttribute("data-stop-reason")) !== "noModel" || attempt >= 5) {
-        throw new Error(`the answer ended before Stop could be pressed: ${await describe(turn)}`);
-      }
-      await sleep(2_000);
-    }
-    await chat.locator("#stop").click();
-    const stoppedAt = Date.now();
-    await answered(turn);
-    const stopReason = await turn.getAttribute("data-stop-reason");
-    if (stopReason !== "cancelled") {
-      throw new Error(`the answer was not stopped (stopReason ${stopReason}): ${await describe(turn)}`);
-    }
-    stoppedText = (await turn.locator(".answer").innerText()).trim();
-    await sleep(1_000);
-    const later = (await turn.locator(".answer").innerText()).trim();
-    if (later !== stoppedText) throw new Error("the answer kept growing after Stop");
-    if (!(await chat.locator("#send").isVisible())) throw new Error("the view still shows Stop");
-    log(`phase Q: stopped after ${Date.now() - stoppedAt} ms with ${stoppedText.length} characters`);
-    await shot("05-stopped");
-  });
-
-  await step("Regenerate answers the stopped question again, in place", async () => {
-    const count = await turns().count();
-    const before = await lastTurn().getAttribute("data-turn");
-    await lastTurn().locator("button[data-regenerate]").click();
-    await waitFor(
-      "a new answer in place",
-      10_000,
-      async () => (await lastTurn().getAttribute("data-turn")) !== before,
-    );
-    await answered(lastTurn());
-    if ((await turns().count()) !== count)
-      throw new Error("Regenerate added a turn instead of replacing the answer");
-    const stopReason = await lastTurn().getAttribute("data-stop-reason");
-    if (stopReason !== "finished" && stopReason !== "maxTokens") {
-      throw new Error(`the regenerated answer did not finish: ${await describe(lastTurn())}`);
-    }
-    const text = (await lastTurn().locator(".answer").innerText()).trim();
-    if (text.length <= stoppedText.length) {
-      throw new Error(
-        `the regenerated answer (${text.length} chars) is not longer than the stopped one (${stoppedText.length})`,
-      );
-    }
+    await waitFor("the conversation to clear", 30_000, async () => (await turns().count()) === 0);
   });
 
   let citedTurn;
   await step("a question about the workspace: the answer streams in with a citation link", async () => {
     const seen = [];
-    for (let attempt = 0; attempt < 8 && !citedTurn; attempt++) {
+    // The model setting reaches the server through a configuration change (until then: noModel), and the
+    // index may still be building: ask again until an answer cites, for up to two minutes.
+    const until = Date.now() + 120_000;
+    for (let attempt = 0; !citedTurn && Date.now() < until; attempt++) {
       const question = citedQuestions[attempt % citedQuestions.length];
       const rendersBefore = Number(await chat.evaluate(() => document.body.dataset.streamedRenders ?? 0));
       const turn = await ask(question);
@@ -223,7 +179,6 @@ export async function chatPhase({ browser, base, workspace, extDir, outDir, reco
         Number(await chat.evaluate(() => document.body.dataset.streamedRenders ?? 0)) - rendersBefore;
       const stopReason = await turn.getAttribute("data-stop-reason");
       seen.push(`${question} -> ${stopReason}, ${renders} streamed renders: ${await describe(turn)}`);
-      // Settings reach the server through a configuration change; the index may still be building.
       if (stopReason === "noModel" || (await turn.locator("a.citation").count()) === 0) {
         await sleep(2_000);
         continue;
@@ -246,9 +201,9 @@ export async function chatPhase({ browser, base, workspace, extDir, outDir, reco
     // Another file first, so the click has to open the cited one.
     await openFile(page, "stack.ts", "Stack");
     await citation.click();
-    await page.locator(".tabs-container .tab.active", { hasText: name }).waitFor({ timeout: 15_000 });
+    await page.locator(".tabs-container .tab.active", { hasText: name }).waitFor({ timeout: 30_000 });
     const position = page.locator('[id="status.editor.selection"]');
-    const text = await waitFor("the cited lines to be selected", 10_000, async () => {
+    const text = await waitFor("the cited lines to be selected", 30_000, async () => {
       const value = (await position.innerText().catch(() => "")).trim();
       return /selected/.test(value) ? value : undefined;
     });
@@ -260,127 +215,280 @@ export async function chatPhase({ browser, base, workspace, extDir, outDir, reco
     await shot("04-citation-opened");
   });
 
-  let codeTurn;
   await step(
-    "@ offers the mentions; @file: completes a workspace path; the question is answered with code",
+    "@ offers the mentions; @file: completes a workspace path; the answer uses the mentioned file",
     async () => {
       const input = chat.locator("#question");
       await input.fill("");
       await input.focus();
-      await chat.locator("#question").pressSequentially("@", { delay: 30 });
+      await input.pressSequentially("@", { delay: 30 });
       const mentions = chat.locator("#mentions");
-      await mentions.waitFor({ state: "visible", timeout: 5_000 });
+      await mentions.waitFor({ state: "visible", timeout: 15_000 });
       const offered = (await mentions.locator("li .mention-label").allInnerTexts()).join(" ");
       if (offered !== "@file @symbol @selection @diff @recent")
         throw new Error(`mentions offered: ${offered}`);
       await shot("06-mentions");
       await input.pressSequentially("fi", { delay: 30 });
       await input.press("Enter");
-      await input.pressSequentially("geometr", { delay: 30 });
-      await mentions.locator("li", { hasText: "pkg/geometry.py" }).waitFor({ timeout: 10_000 });
+      await input.pressSequentially("stac", { delay: 30 });
+      // The list is filtered as the answer for "stac" comes back: wait until that answer's first item is chosen.
+      await mentions
+        .locator('li[aria-selected="true"]', { hasText: "src/stack.ts" })
+        .waitFor({ timeout: 30_000 });
       await input.press("Enter");
       const written = await input.inputValue();
-      if (written !== "@file:pkg/geometry.py ")
-        throw new Error(`the mention wrote ${JSON.stringify(written)}`);
-      for (const question of codeQuestions) {
-        const turn = await ask(`@file:pkg/geometry.py ${question}`);
-        if ((await turn.locator(".code-block").count()) > 0) {
-          codeTurn = turn;
-          break;
-        }
-      }
-      if (!codeTurn) throw new Error(`no answer showed a code block: ${await describe(lastTurn())}`);
-      await shot("07-code-answer");
+      if (written !== "@file:src/stack.ts ") throw new Error(`the mention wrote ${JSON.stringify(written)}`);
+      await input.pressSequentially("Where is the push method defined?", { delay: 10 });
+      const before = await turns().count();
+      await input.press("Enter");
+      const turn = turns().nth(before);
+      await turn.waitFor({ timeout: 30_000 });
+      await answered(turn);
+      const asked = (await turn.locator(".question").innerText()).trim();
+      if (!asked.startsWith("@file:src/stack.ts ")) throw new Error(`the question sent was ${asked}`);
+      const stopReason = await turn.getAttribute("data-stop-reason");
+      if (stopReason !== "finished" && stopReason !== "maxTokens")
+        throw new Error(`the mention's question was not answered: ${await describe(turn)}`);
+      const context = (await turn.locator("details.context").textContent()) ?? "";
+      if (!context.includes("src/stack.ts"))
+        throw new Error(`the answer's context does not list src/stack.ts: ${context}`);
+      await shot("07-mention-answer");
     },
   );
+
+  // Under the answer grammar the tiny model writes one short citation, done before anyone could press Stop.
+  // Unconstrained it writes to its token limit (hearth.chat.maxAnswerTokens, 512): a long answer to stop.
+  await step("with unconstrained answers (hearth.chat.constrainAnswers: never), New chat", async () => {
+    writeSettings(chatModel, "never");
+    await chat.locator("#new-chat").click();
+    await waitFor("the conversation to clear", 30_000, async () => (await turns().count()) === 0);
+  });
+
+  let stoppedText = "";
+  await step("Stop halts a long answer", async () => {
+    const tried = [];
+    // The setting reaches the server through a configuration change: until then answers stay short and end
+    // before Stop lands. So does an answer that outruns the click on a busy machine (512 tokens take 1-2 s):
+    // ask again, for up to three minutes; Stop itself must stop one of them.
+    const until = Date.now() + 180_000;
+    for (;;) {
+      const turn = await ask(longQuestion, { waitForEnd: false });
+      // Stop once the answer is being written, so it interrupts generation rather than retrieval. Waited on
+      // in the view's page (each animation frame), so Stop is clicked at the first words.
+      const index = (await turns().count()) - 1;
+      await chat.waitForFunction(
+        (at) => {
+          const article = document.querySelectorAll("article.turn")[at];
+          return (
+            article &&
+            (article.dataset.state !== "streaming" ||
+              (article.querySelector(".answer")?.textContent ?? "").trim().length > 0)
+          );
+        },
+        index,
+        { timeout: 120_000 },
+      );
+      // Stop shows only while an answer runs: a click that finds it gone lost the race to the answer's end.
+      const clicked =
+        (await turn.getAttribute("data-state")) === "streaming" &&
+        (await chat
+          .locator("#stop")
+          .click({ force: true, timeout: 5_000 })
+          .then(
+            () => true,
+            async (error) => {
+              if ((await turn.getAttribute("data-state")) === "streaming") throw error;
+              return false;
+            },
+          ));
+      if (clicked) {
+        const clickedAt = Date.now();
+        await answered(turn);
+        const stopReason = await turn.getAttribute("data-stop-reason");
+        const tokens = Number(/(\d+) tokens/.exec(await turn.locator(".turn-footer").innerText())?.[1]);
+        if (stopReason === "cancelled") {
+          if (!(tokens < 512))
+            throw new Error(`a stopped answer with ${tokens} tokens: ${await describe(turn)}`);
+          await turn.locator(".status", { hasText: "Stopped." }).waitFor({ timeout: 10_000 });
+          stoppedText = (await turn.locator(".answer").innerText()).trim();
+          await sleep(1_000);
+          if ((await turn.locator(".answer").innerText()).trim() !== stoppedText)
+            throw new Error("the answer kept growing after Stop");
+          if (!(await chat.locator("#send").isVisible())) throw new Error("the view still shows Stop");
+          log(
+            `phase Q: stopped ${Date.now() - clickedAt} ms after the click, at ${tokens} tokens (${stoppedText.length} characters shown; ${tried.length} earlier answers outran Stop)`,
+          );
+          break;
+        }
+        tried.push(`${stopReason} after the click, ${tokens} tokens`);
+      } else {
+        tried.push(`${await turn.getAttribute("data-stop-reason")} before Stop could be clicked`);
+      }
+      if (Date.now() > until) throw new Error(`Stop never stopped an answer: ${tried.join("; ")}`);
+      await sleep(1_000);
+    }
+    await shot("05-stopped");
+  });
+
+  await step("Regenerate streams a new answer to the stopped question, in place", async () => {
+    const count = await turns().count();
+    const before = await lastTurn().getAttribute("data-turn");
+    // The lengths of the answer the page shows while it streams, seen from the page itself.
+    await chat.evaluate(() => {
+      const lengths = new Set();
+      window.hearthE2eLengths = lengths;
+      new MutationObserver(() => {
+        const article = [...document.querySelectorAll("article.turn")].at(-1);
+        if (article?.dataset.state !== "streaming") return;
+        const length = (article.querySelector(".answer")?.textContent ?? "").trim().length;
+        if (length > 0) lengths.add(length);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await lastTurn().locator("button[data-regenerate]").click();
+    await waitFor(
+      "a new answer in place",
+      30_000,
+      async () => (await lastTurn().getAttribute("data-turn")) !== before,
+    );
+    await answered(lastTurn());
+    if ((await turns().count()) !== count)
+      throw new Error("Regenerate added a turn instead of replacing the answer");
+    const stopReason = await lastTurn().getAttribute("data-stop-reason");
+    if (stopReason !== "finished" && stopReason !== "maxTokens") {
+      throw new Error(`the regenerated answer did not finish: ${await describe(lastTurn())}`);
+    }
+    const text = (await lastTurn().locator(".answer").innerText()).trim();
+    if (text.length <= stoppedText.length) {
+      throw new Error(
+        `the regenerated answer (${text.length} chars) is not longer than the stopped one (${stoppedText.length})`,
+      );
+    }
+    const lengths = await chat.evaluate(() => [...window.hearthE2eLengths]);
+    if (lengths.length < 2)
+      throw new Error(`the answer did not grow while streaming: lengths seen ${JSON.stringify(lengths)}`);
+    log(`phase Q: the regenerated answer streamed through ${lengths.length} lengths to ${text.length}`);
+  });
+
+  // The tiny model cannot be relied on to write a given code block, so the code actions run on a stored
+  // conversation: written into the workspace's feedback database the way the chat capability stores turns,
+  // then opened from History. The server reads it back and flags its dangerous command itself.
+  let codeTurn;
+  await step("History lists the conversations; a stored one opens with its code blocks", async () => {
+    seedConversation(findFeedbackDatabase(userData, root), seeded);
+    await chat.locator("#show-history").click();
+    const entry = chat.locator("#history-list li", { hasText: seeded.question.slice(0, 40) });
+    await entry.waitFor({ timeout: 30_000 });
+    const listed = await chat.locator("#history-list li").count();
+    if (listed < 2) throw new Error(`History lists ${listed} conversation(s), expected this one and more`);
+    await shot("10-history");
+    await entry.locator("button[data-open-conversation]").click();
+    codeTurn = turns().first();
+    await codeTurn.locator(".code-block").nth(1).waitFor({ timeout: 30_000 });
+    if ((await turns().count()) !== 1)
+      throw new Error(`the stored conversation shows ${await turns().count()} turns`);
+  });
+
+  await step("the dangerous command in a stored answer carries a visible guardrail warning", async () => {
+    const shell = codeTurn.locator(".code-block.dangerous");
+    await shell.waitFor({ timeout: 10_000 });
+    const warning = shell.locator(".code-warning");
+    if (!(await warning.isVisible())) throw new Error("the warning is not visible");
+    const text = (await warning.innerText()).trim();
+    if (!/Dangerous command/.test(text) || !/home/i.test(text))
+      throw new Error(`the warning reads ${JSON.stringify(text)}`);
+    if (!(await shell.locator("pre code").innerText()).includes("rm -rf"))
+      throw new Error("the warning is not on the block with the command");
+    if ((await codeTurn.locator(".code-block.dangerous").count()) !== 1)
+      throw new Error("a block without a dangerous command is flagged");
+    log(`phase Q: guardrail warning "${text}"`);
+    await shot("08-dangerous-warning");
+  });
 
   await step("Copy puts the code on the clipboard; thumbs up marks the answer", async () => {
     const block = codeTurn.locator(".code-block").first();
     await block.locator('button[data-action="copy"]').click();
     const code = (await block.locator("pre code").innerText()).trim();
-    const clipboard = await waitFor("the clipboard", 10_000, async () => {
+    await waitFor("the clipboard", 15_000, async () => {
       const text = await page.evaluate(() => navigator.clipboard.readText()).catch(() => "");
-      return text.trim() === code ? text : undefined;
+      return text.trim() === code;
     });
-    if (!clipboard) throw new Error("the clipboard does not hold the code");
     await codeTurn.locator('button[data-rate="up"]').click();
-    await codeTurn.locator('button[data-rate="up"][aria-pressed="true"]').waitFor({ timeout: 5_000 });
+    await codeTurn.locator('button[data-rate="up"][aria-pressed="true"]').waitFor({ timeout: 15_000 });
   });
 
   await step(
     "Apply shows the change as a diff; Apply in the notification writes it to the file",
     async () => {
       const block = codeTurn.locator(".code-block").first();
-      const code = await block.locator("pre code").innerText();
       const label = (await block.locator('button[data-action="apply"]').innerText()).trim();
-      const target = label.startsWith("Apply to ") ? label.slice("Apply to ".length) : "scratch.py";
-      const file = join(root, workspacePath(root, target));
+      if (label !== "Apply to geometry.py")
+        throw new Error(`the Apply button reads ${JSON.stringify(label)}`);
+      const file = join(root, "pkg", "geometry.py");
       const original = readFileSync(file, "utf8");
-      // The user points at where the code goes: a placeholder line, selected, in the target file.
-      await openFile(page, target, "");
-      await page.locator(".monaco-editor .view-lines").first().click();
-      await page.keyboard.press("Control+End");
-      await page.keyboard.press("Enter");
-      await page.keyboard.type(placeholder, { delay: 10 });
-      await page.keyboard.press("Shift+Home");
+      // Another file active, so no selection in geometry.py decides where the code goes: Hearth finds it.
+      await openFile(page, "main.py", "");
       await block.locator('button[data-action="apply"]').click();
-      await page.locator(".monaco-diff-editor").first().waitFor({ timeout: 15_000 });
+      await page.locator(".monaco-diff-editor").first().waitFor({ timeout: 30_000 });
       await page
         .locator(".tabs-container .tab", { hasText: "Hearth's change" })
         .first()
-        .waitFor({ timeout: 10_000 });
+        .waitFor({ timeout: 30_000 });
       const toast = page
         .locator(".notifications-toasts .notification-toast", { hasText: "Apply Hearth's change" })
         .first();
-      await toast.waitFor({ timeout: 10_000 });
-      await shot("08-apply-diff");
+      await toast.waitFor({ timeout: 30_000 });
+      await shot("09-apply-diff");
+      if (readFileSync(file, "utf8") !== original) throw new Error("the file changed before Apply");
       await toast.locator(".monaco-button", { hasText: /^Apply$/ }).click();
-      await page.locator(".monaco-diff-editor").first().waitFor({ state: "hidden", timeout: 10_000 });
+      await page.locator(".monaco-diff-editor").first().waitFor({ state: "hidden", timeout: 30_000 });
       await page
-        .locator(".tabs-container .tab.active", { hasText: target.split("/").pop() })
-        .waitFor({ timeout: 10_000 });
+        .locator(".tabs-container .tab.active", { hasText: "geometry.py" })
+        .waitFor({ timeout: 30_000 });
       await page.keyboard.press("Control+S");
-      const saved = await waitFor("the saved file", 10_000, async () => {
+      const saved = await waitFor("the saved file", 30_000, async () => {
         const text = readFileSync(file, "utf8");
-        return text !== original && !text.includes(placeholder) ? text : undefined;
+        return text !== original ? text : undefined;
       });
-      const missing = code
-        .split("\n")
-        .map((line) => line.trim())
-        .filter((line) => line && !/^(?:#|\/\/)\s*\S+\.\w+$/.test(line))
-        .filter((line) => !saved.includes(line));
-      if (missing.length)
-        throw new Error(`the file lacks lines of the code block: ${missing.slice(0, 3).join(" | ")}`);
-      log(`phase Q: applied a ${code.split("\n").length}-line block to ${target}`);
+      const expected = original.replace(seededOldDistance, seededNewDistance);
+      if (expected === original) throw new Error("the fixture's distance function changed; update the seed");
+      if (saved !== expected) {
+        writeFileSync(join(outDir, "chat-applied-geometry.py"), saved);
+        throw new Error(
+          "geometry.py does not hold exactly the applied change (see chat-applied-geometry.py)",
+        );
+      }
+      log("phase Q: applied the stored answer's distance() to pkg/geometry.py");
       await shot("09-applied");
     },
   );
 
-  await step("History lists the conversation", async () => {
-    await chat.locator("#show-history").click();
-    await chat.locator("#history-list li").first().waitFor({ timeout: 10_000 });
-    await shot("10-history");
-    await chat.locator("#history-close").click();
-  });
-
   await step("the stored feedback holds the chat events; hearth stats --json counts them", async () => {
-    await sleep(3_000); // feedback goes out every 2 s
     const databasePath = findFeedbackDatabase(userData, root);
-    const { events } = hearthCli(extDir, [
-      "feedback",
-      "show",
-      "--json",
-      "--limit",
-      "2000",
-      "--db",
-      databasePath,
-    ]);
-    const chatEvents = events.filter((event) => event.surface === "chat");
-    writeFileSync(join(outDir, "chat-feedback-events.json"), `${JSON.stringify(chatEvents, null, 2)}\n`);
-    const kinds = new Set(chatEvents.map((event) => event.type));
-    for (const kind of ["answered", "copied", "applied", "regenerated", "rated"]) {
-      if (!kinds.has(kind)) throw new Error(`no chat ${kind} event stored; kinds: ${[...kinds].join(", ")}`);
-    }
+    const wanted = ["answered", "copied", "applied", "regenerated", "rated"];
+    let kinds = new Set();
+    // Feedback goes out in batches (every 2 s): read until the last actions' events are stored.
+    await waitFor(
+      "the chat events in the feedback database",
+      60_000,
+      async () => {
+        const { events } = hearthCli(extDir, [
+          "feedback",
+          "show",
+          "--json",
+          "--limit",
+          "2000",
+          "--db",
+          databasePath,
+        ]);
+        const chatEvents = events.filter((event) => event.surface === "chat");
+        writeFileSync(join(outDir, "chat-feedback-events.json"), `${JSON.stringify(chatEvents, null, 2)}\n`);
+        kinds = new Set(chatEvents.map((event) => event.type));
+        return wanted.every((kind) => kinds.has(kind));
+      },
+      1_000,
+    ).catch(() => {
+      throw new Error(`chat events stored: ${[...kinds].join(", ")}; wanted ${wanted.join(", ")}`);
+    });
     const stats = hearthCli(extDir, ["stats", "--json", "--db", databasePath]);
     writeFileSync(join(outDir, "chat-feedback-stats.json"), `${JSON.stringify(stats.chat, null, 2)}\n`);
     const chatFigures = stats.chat ?? {};
@@ -397,7 +505,7 @@ export async function chatPhase({ browser, base, workspace, extDir, outDir, reco
 
   await step('"Hearth: Show Feedback Dashboard" shows the chat figures', async () => {
     await runPaletteCommand(page, "Hearth: Show Feedback Dashboard", "Show Feedback Dashboard");
-    const dashboard = await waitFor("the dashboard", 30_000, async () => {
+    const dashboard = await waitFor("the dashboard", 60_000, async () => {
       for (const frame of page.frames()) {
         const ready = await frame.evaluate(() => document.body?.dataset.chartsReady).catch(() => undefined);
         if (ready) return frame;
@@ -428,21 +536,31 @@ function bundledChatModel(extDir) {
   }
 }
 
-/** The workspace-relative path of a file named by its base name (as the Apply button shows it). */
-function workspacePath(root, name) {
-  const walk = (folder, prefix) => {
-    for (const entry of readdirSync(folder)) {
-      if (entry.startsWith(".")) continue;
-      const full = join(folder, entry);
-      const relative = prefix ? `${prefix}/${entry}` : entry;
-      if (statSync(full).isDirectory()) {
-        const found = walk(full, relative);
-        if (found) return found;
-      } else if (entry === name || relative === name) return relative;
-    }
-    return undefined;
-  };
-  const found = walk(root, "");
-  if (!found) throw new Error(`no ${name} in the workspace`);
-  return found;
+/**
+ * Writes a conversation into the feedback database the way the chat capability's ConversationStore does (the
+ * server has the file open in WAL mode; SQLite's locking lets this second writer in).
+ */
+function seedConversation(databasePath, { conversationId, turnId, question, answer }) {
+  const database = new Database(databasePath);
+  try {
+    database.pragma("busy_timeout = 30000");
+    const at = Date.now();
+    database
+      .prepare("insert into conversations (id, title, created_at, updated_at) values (?, ?, ?, ?)")
+      .run(conversationId, question.slice(0, 80), at, at);
+    database
+      .prepare(
+        "insert into chat_turns (id, conversation_id, at, question, answer, record) values (?, ?, ?, ?, ?, ?)",
+      )
+      .run(
+        turnId,
+        conversationId,
+        at,
+        question,
+        answer,
+        JSON.stringify({ citations: [], contextUsed: [], blocks: [] }),
+      );
+  } finally {
+    database.close();
+  }
 }

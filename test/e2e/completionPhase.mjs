@@ -8,9 +8,14 @@
 
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { inlineOnlyEditorSettings, openWorkspaceFile, runPaletteCommand, stepRunner } from "./workbench.mjs";
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+import {
+  inlineOnlyEditorSettings,
+  openWorkspaceFile,
+  readGhostText,
+  runPaletteCommand,
+  sleep,
+  stepRunner,
+} from "./workbench.mjs";
 
 const settings = { ...inlineOnlyEditorSettings, "editor.autoIndent": "none" };
 
@@ -25,15 +30,7 @@ export async function completionPhase({ browser, base, workspace, outDir, record
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   const ghost = page.locator(".monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text").first();
-  // Ghost text is drawn as several decorated spans; the suggestion is all of them in order.
-  const ghostText = async () =>
-    (
-      await page
-        .locator(".monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text")
-        .allTextContents()
-    )
-      .join("")
-      .replace(/\u00a0/g, " ");
+  const ghostText = () => readGhostText(page);
   const step = stepRunner({ phase: "C", page, outDir, record, failureShot: "completion-failure" });
 
   log("phase C: inline completion in a real Python file, typed in the browser");
@@ -80,8 +77,9 @@ export async function completionPhase({ browser, base, workspace, outDir, record
     const deadline = Date.now() + 10_000;
     let saved = "";
     while (Date.now() < deadline) {
+      // A read during the save can see a partly written file: wait for one that holds more than the original.
       saved = readFileSync(file, "utf8");
-      if (saved !== original) break;
+      if (saved !== original && saved.startsWith(original.trimEnd())) break;
       await sleep(200);
     }
     const lastLine = saved.trimEnd().split("\n").at(-1) ?? "";

@@ -17,21 +17,12 @@ import {
   hearthCli,
   inlineOnlyEditorSettings,
   openWorkspaceFile,
+  readGhostText,
   runPaletteCommand,
+  sleep,
   stepRunner,
+  waitFor,
 } from "./workbench.mjs";
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(what, timeoutMs, probe, intervalMs = 200) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-    await sleep(intervalMs);
-  }
-}
 
 // No docstring: a tiny model primed with one tends to answer just \`"""\`, a single word.
 const demo = `import math
@@ -66,15 +57,21 @@ export async function feedbackPhase({ browser, base, workspace, extDir, outDir, 
 
   /**
    * Opens a new line at the end of the file, types `text`, asks for a suggestion and returns its ghost text;
-   * retries (typing a little more each time) until one appears that `wanted` accepts.
+   * retries with the start of a statement in place of the last one (the tiny model often opens a docstring
+   * it cannot close at the top of a body, which the parse check withholds) until one appears that `wanted`
+   * accepts.
    */
   const showSuggestion = async (text, wanted = (ghostText) => ghostText.trim().length > 0) => {
     await page.keyboard.press("Control+End");
     await page.keyboard.press("Enter");
     await page.keyboard.press("Enter");
     await page.keyboard.type(text, { delay: 25 });
-    const more = ["x", " ", "total = ", "return ", "y", " "];
-    for (let attempt = 0; attempt < more.length; attempt++) {
+    const starters = ["", "return ", "total = ", "result = width", "size = ", "return width"];
+    let typed = "";
+    for (const starter of starters) {
+      for (let index = 0; index < typed.length; index++) await page.keyboard.press("Backspace");
+      await page.keyboard.type(starter, { delay: 25 });
+      typed = starter;
       await page.keyboard.press("Alt+Backslash");
       const shown = await ghost.waitFor({ state: "visible", timeout: 20_000 }).then(
         () => true,
@@ -82,14 +79,16 @@ export async function feedbackPhase({ browser, base, workspace, extDir, outDir, 
       );
       if (shown) {
         await sleep(300); // let a newer answer for the same position settle
-        const ghostText = ((await ghost.textContent()) ?? "").replace(/\u00a0/g, " ");
+        const ghostText = await readGhostText(page);
+        log(`phase F: after ${JSON.stringify(text + starter)}: ${JSON.stringify(ghostText.slice(0, 60))}`);
         if (wanted(ghostText)) return ghostText;
         await page.keyboard.press("Escape");
         await ghostGone();
       }
-      await page.keyboard.type(more[attempt], { delay: 25 });
     }
-    throw new Error(`no suitable suggestion appeared after typing ${JSON.stringify(text)}`);
+    throw new Error(
+      `no suitable suggestion appeared after typing ${JSON.stringify(text)} and ${starters.length - 1} statement starts`,
+    );
   };
   const ghostGone = () => ghost.waitFor({ state: "hidden", timeout: 10_000 });
 

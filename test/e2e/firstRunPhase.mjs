@@ -13,11 +13,9 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { inlineOnlyEditorSettings, stepRunner } from "./workbench.mjs";
+import { inlineOnlyEditorSettings, openFile, sleep, stepRunner } from "./workbench.mjs";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
-
 export async function firstRunPhase({ browser, vsixPath, outDir, record, log }) {
   const state = mkdtempSync(join(tmpdir(), "hearth-first-run-"));
   const sample = join(state, "workspace", "first-run");
@@ -27,11 +25,15 @@ export async function firstRunPhase({ browser, vsixPath, outDir, record, log }) 
   writeFileSync(join(sample, ".vscode", "settings.json"), `${JSON.stringify(settings, null, 2)}\n`);
 
   let output = "";
-  const script = spawn(process.execPath, [join(repoRoot, "scripts", "start.mjs"), "--port", "0"], {
-    cwd: repoRoot,
-    env: { ...process.env, HEARTH_START_STATE: state, HEARTH_START_VSIX: vsixPath },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const script = spawn(
+    process.execPath,
+    [join(repoRoot, "client", "packaging", "start.mjs"), "--port", "0"],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, HEARTH_START_STATE: state, HEARTH_START_VSIX: vsixPath },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   script.stdout.on("data", (chunk) => {
     output += chunk;
   });
@@ -72,18 +74,7 @@ export async function firstRunPhase({ browser, vsixPath, outDir, record, log }) 
         .locator(".monaco-workbench")
         .click({ position: { x: 700, y: 400 } })
         .catch(() => {});
-      await page.keyboard.press("Control+P");
-      await page.locator(".quick-input-widget").waitFor({ state: "visible", timeout: 10_000 });
-      await page.keyboard.type("shapes.py", { delay: 15 });
-      await page
-        .locator(".quick-input-widget .monaco-list-row", { hasText: "shapes.py" })
-        .first()
-        .waitFor({ timeout: 15_000 });
-      await page.keyboard.press("Enter");
-      await page
-        .locator(".monaco-editor .view-lines", { hasText: "total_area" })
-        .first()
-        .waitFor({ timeout: 15_000 });
+      await openFile(page, "shapes.py", "total_area");
       await page.locator(".monaco-editor .view-lines").first().click();
     });
 

@@ -19,10 +19,17 @@
 //   Hearth and its version. Screenshots, browser console logs, code-server's output and VS Code's logs go to
 //   test-output/e2e/.
 // Phase C (test/e2e/completionPhase.mjs): ghost text from the bundled model, typed in a real Python file.
+// Phase E (evals, test/e2e/evalsPhase.mjs): "Hearth: Run Evals" on a small git repository made by the test,
+//   the report webview's screenshot, and its figures checked against `hearth eval all --json` on the same
+//   repository and settings.
 // Phase Q (chat, test/e2e/chatPhase.mjs): the chat view in the sidebar, driven in its webview: no-model
-//   notice, a streamed answer with a citation link that opens the cited lines, Stop, Regenerate, @-mentions,
-//   Copy, thumbs, Apply through the diff editor, history, and the chat events in the stored feedback and
+//   notice, a streamed answer with a citation link that opens the cited lines, @-mentions, Stop and
+//   Regenerate on unconstrained answers, a stored conversation opened from the history (its dangerous command
+//   flagged; Copy, thumbs, Apply through the diff editor), and the chat events in the stored feedback and
 //   the dashboard. Needs the bundled chat model (or HEARTH_E2E_CHAT_MODEL).
+// Phase R (review, test/e2e/reviewPhase.mjs): "Hearth: Review File" and "Hearth: Review Changes" (working tree
+//   of a git workspace) on a planted bug, the finding in the Problems panel on its line, the quick fix applied in
+//   the editor, and the feedback event in `hearth stats`.
 // Phase S (test/e2e/firstRunPhase.mjs): `npm start`'s script with this VSIX: the URL it prints shows the
 //   sample workspace, ghost text appears there, and Ctrl-C stops it.
 // Phase F (feedback, test/e2e/feedbackPhase.mjs): real keystrokes on real ghost text (Tab, Ctrl+Right,
@@ -32,9 +39,9 @@
 // Environment:
 //   HEARTH_E2E=skip                 not read here: callers (npm test) skip this script when set
 //   HEARTH_CACHE                    provisioning cache (default ~/.cache/hearth), as in provision.sh
-//   HEARTH_E2E_TIMEOUT_MS           total timeout, everything included (default 600000)
+//   HEARTH_E2E_TIMEOUT_MS           total timeout, everything included (default 1200000)
 //   HEARTH_E2E_READY_TIMEOUT_MS     how long suite.ts waits for the extension's `ready` (default 60000)
-//   HEARTH_E2E_PHASES               any of "A", "B", "C", "F", "Q", "S", comma-separated (default all)
+//   HEARTH_E2E_PHASES               any of "A", "B", "C", "F", "E", "Q", "R", "S", comma-separated (default all)
 //   HEARTH_E2E_CHAT_MODEL           the chat model phase Q configures (default: the catalog's bundled one)
 //   HEARTH_E2E_VSIX                 the VSIX to install (default dist/hearth-<this machine's target>-<version>.vsix)
 //   HEARTH_E2E_EXTENSION_DIR        test this unpacked extension folder instead of a VSIX (debugging only)
@@ -71,8 +78,10 @@ import { fileURLToPath } from "node:url";
 import { hostTarget } from "../../client/packaging/targets.mjs";
 import { chatPhase } from "./chatPhase.mjs";
 import { completionPhase } from "./completionPhase.mjs";
+import { evalsPhase } from "./evalsPhase.mjs";
 import { feedbackPhase } from "./feedbackPhase.mjs";
 import { firstRunPhase } from "./firstRunPhase.mjs";
+import { reviewPhase } from "./reviewPhase.mjs";
 
 const CODE_SERVER_VERSION = "4.100.3";
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -90,8 +99,8 @@ const suiteFile = join(repoRoot, "out", "test", "e2e", "suite.js");
 let extDir = env.HEARTH_E2E_EXTENSION_DIR ? resolve(env.HEARTH_E2E_EXTENSION_DIR) : undefined;
 const outDir = resolve(env.HEARTH_E2E_OUTPUT || join(repoRoot, "test-output", "e2e"));
 const chromiumPath = env.HEARTH_E2E_CHROMIUM || "/usr/bin/chromium";
-const totalTimeoutMs = Number(env.HEARTH_E2E_TIMEOUT_MS) || 600_000;
-const phases = (env.HEARTH_E2E_PHASES || "A,B,C,F,Q,S")
+const totalTimeoutMs = Number(env.HEARTH_E2E_TIMEOUT_MS) || 1_800_000;
+const phases = (env.HEARTH_E2E_PHASES || "A,B,C,F,E,Q,R,S")
   .toUpperCase()
   .split(/[,\s]+/)
   .filter(Boolean);
@@ -601,7 +610,9 @@ async function main() {
     if (phases.includes("B")) await phaseB(ctx);
     if (phases.includes("C")) await completionPhase({ ...ctx, browser, outDir, record, log });
     if (phases.includes("F")) await feedbackPhase({ ...ctx, browser, extDir, outDir, record, log });
+    if (phases.includes("E")) await evalsPhase({ ...ctx, browser, extDir, outDir, record, log });
     if (phases.includes("Q")) await chatPhase({ ...ctx, browser, extDir, outDir, record, log });
+    if (phases.includes("R")) await reviewPhase({ ...ctx, browser, extDir, outDir, record, log });
     if (phases.includes("S") && !env.HEARTH_E2E_EXTENSION_DIR) {
       await firstRunPhase({ browser, vsixPath, outDir, record, log });
     }

@@ -110,11 +110,15 @@ const tests: Array<[name: string, fn: () => Promise<void>]> = [
     },
   ],
   [
-    "commands hearth.showStatus (runs) and hearth.gpu.installCuda are registered",
+    "commands hearth.showStatus (runs), hearth.gpu.installCuda and hearth.engines.setApiKey are registered",
     async () => {
       const commands = await vscode.commands.getCommands(true);
       assert(commands.includes("hearth.showStatus"), "command hearth.showStatus is not registered");
       assert(commands.includes("hearth.gpu.installCuda"), "command hearth.gpu.installCuda is not registered");
+      assert(
+        commands.includes("hearth.engines.setApiKey"),
+        "command hearth.engines.setApiKey is not registered",
+      );
       await withTimeout(
         Promise.resolve(vscode.commands.executeCommand("hearth.showStatus")),
         15_000,

@@ -20,6 +20,27 @@ export const inlineOnlyEditorSettings = {
   "hearth.index.enabled": false,
 };
 
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` every `intervalMs` until it returns something truthy (returned), or throws after `timeoutMs`. */
+export async function waitFor(what, timeoutMs, probe, intervalMs = 200) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+/** The ghost text on screen: drawn as several decorated spans, the suggestion is all of them in order. */
+export async function readGhostText(page) {
+  const spans = await page
+    .locator(".monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text")
+    .allTextContents();
+  return spans.join("").replace(/\u00a0/g, " ");
+}
+
 /**
  * Runs named steps of one phase in order; after a failure the rest are recorded as skipped, and a
  * screenshot of the failure is saved as `<failureShot>.png` in `outDir`.
@@ -80,8 +101,23 @@ export async function runPaletteCommand(page, title, rowText = title) {
 
 /** Opens a quick-input box with `opener`, types `query`, waits for a row showing `rowText`, and picks it. */
 async function pickFromQuickInput(page, opener, query, rowText) {
-  await page.keyboard.press(opener);
-  await page.locator(".quick-input-widget").waitFor({ state: "visible", timeout: 10_000 });
+  // A key press can land in a webview (the first-run README opens as a preview) or while focus is still
+  // moving on a busy machine: try again a few times, with Escape and a click on the side bar in between.
+  const widget = page.locator(".quick-input-widget");
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press(opener);
+    const opened = await widget.waitFor({ state: "visible", timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (opened) break;
+    if (attempt === 3) throw new Error(`${opener} opened no quick input in 3 tries`);
+    await page.keyboard.press("Escape");
+    await page
+      .locator(".part.sidebar")
+      .click({ position: { x: 150, y: 400 } })
+      .catch(() => {});
+  }
   await page.keyboard.type(query, { delay: 15 });
   await page
     .locator(".quick-input-widget .monaco-list-row", { hasText: rowText })

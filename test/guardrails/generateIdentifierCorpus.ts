@@ -11,7 +11,7 @@
 
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { seededRandom } from "../../server/src/bench/typingTrace";
+import { seededRandom } from "../../server/src/base/numbers";
 import { stderrLogger } from "../../server/src/cli/cliEngine";
 import { completionCapability } from "../../server/src/completion/capability";
 import { createCore } from "../../server/src/core/createCore";

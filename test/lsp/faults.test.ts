@@ -49,13 +49,14 @@ async function waitFor(
   predicate: (index: IndexStatus) => boolean,
   what: string,
   timeoutMs = 90_000,
+  pollMs = 200,
 ): Promise<IndexStatus> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const index = await indexStatus(server);
     if (index && predicate(index)) return index;
     if (Date.now() > deadline) throw new Error(`${what}: not reached; last status ${JSON.stringify(index)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
 
@@ -129,25 +130,33 @@ test("an index damaged in the middle under a running server: status keeps answer
 });
 
 test("an index host killed in its first pass is restarted, the pass resumes, and status shows the recovery (issue 16 #3)", async () => {
-  const root = generatedWorkspace(600, 12);
+  // Large enough that a lexical-only first pass takes seconds even on a fast machine (600 files took 1.75 s).
+  const fileCount = 4000;
+  const root = generatedWorkspace(fileCount, 12);
   const server = await startIndexed(root);
   try {
     const midPass = await waitFor(
       server,
       (index) => index.state === "indexing" && index.files > 0,
       "the first pass under way",
+      90_000,
+      20,
     );
     const host = indexHostPid(server.process.pid!);
     assert.ok(host, "the index host is a child of the server");
     process.kill(host, "SIGKILL");
-    assert.ok(midPass.files < 600, `killed mid-pass (${midPass.files} of 600 files written)`);
+    assert.ok(midPass.files < fileCount, `killed mid-pass (${midPass.files} of ${fileCount} files written)`);
 
-    const done = await waitFor(server, (index) => settled(index) && index.files === 600, "the resumed pass");
-    assert.equal(done.chunks, 600 * 12);
+    const done = await waitFor(
+      server,
+      (index) => settled(index) && index.files === fileCount,
+      "the resumed pass",
+    );
+    assert.equal(done.chunks, fileCount * 12);
     assert.doesNotMatch(done.error ?? "", /index host/, "no error left from the crash");
     assert.match(done.lastRecovery?.message ?? "", /index host exited \(SIGKILL\).*resumed the pass/);
     assert.notEqual(indexHostPid(server.process.pid!), host, "a new index host runs");
-    assert.equal((await search(server, "handler_599_11"))[0]?.path, "pkg59/module9.py");
+    assert.equal((await search(server, "handler_3999_11"))[0]?.path, "pkg399/module9.py");
   } finally {
     await server.stop();
   }

@@ -66,6 +66,12 @@ const stats: FeedbackStats = {
     medianTimeToFirstTokenMs: 180,
     medianAnswerMs: 2400,
   },
+  review: {
+    accepted: 2,
+    dismissed: 1,
+    acceptedRate: 0.6667,
+    byCategory: { "off-by-one": { accepted: 2, dismissed: 1 } },
+  },
   storedEvents: 55,
 };
 

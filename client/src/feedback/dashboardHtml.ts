@@ -95,6 +95,11 @@ export function renderDashboardHtml(page: DashboardPage): string {
       `${number(chat.medianTimeToFirstTokenMs)} / ${number(chat.medianAnswerMs)} ms`,
     ),
   ].join("");
+  const review = stats.review;
+  const reviewTiles = [
+    tile("findings accepted", String(review.accepted), `${percent(review.acceptedRate)} of answered`),
+    tile("findings dismissed", String(review.dismissed)),
+  ].join("");
   const empty =
     stats.shown === 0
       ? `<p class="empty">No suggestions recorded yet${stats.enabled ? "" : " (collection is off: hearth.feedback.enabled)"}.</p>`
@@ -147,6 +152,7 @@ ${table("By language", stats.byLanguage, true)}
 ${table("By model", stats.byModel, false)}
 ${table("By context source", stats.byContextSource, false)}
 <section class="chat-figures"><h2>Chat</h2><div class="tiles">${chatTiles}</div></section>
+<section class="review-figures"><h2>Review</h2><div class="tiles">${reviewTiles}</div></section>
 <footer>Local data only: ${escapeHtml(stats.databasePath ?? "not stored")}, ${stats.storedEvents} events. Nothing leaves this machine. Updated ${escapeHtml(
     new Date(stats.generatedAt).toLocaleString(),
   )}.</footer>
@@ -157,11 +163,13 @@ ${table("By context source", stats.byContextSource, false)}
 </html>`;
 }
 
-/** Draws the charts; runs in the webview. Resolves theme colours, then marks the page ready for tests. */
-const drawScript = `
-(() => {
-  const vscode = acquireVsCodeApi();
-  document.getElementById("refresh").addEventListener("click", () => vscode.postMessage({ type: "refresh" }));
+/**
+ * Defines `drawHearthCharts()` in the webview: draws every configuration in `#hearth-charts` into its
+ * `chart-<id>` canvas with Chart.js, theme colours (`var(--vscode-*)`) resolved first, and returns how many it
+ * drew. Shared with the evals report.
+ */
+export const chartDrawingScript = `
+function drawHearthCharts() {
   const style = getComputedStyle(document.body);
   const resolve = (value) => {
     if (typeof value === "string" && value.startsWith("var(")) {
@@ -177,7 +185,17 @@ const drawScript = `
   for (const chart of charts) {
     new Chart(document.getElementById("chart-" + chart.id), resolve(chart.config));
   }
-  document.body.dataset.chartsReady = String(charts.length);
+  return charts.length;
+}
+`;
+
+/** Draws the charts; runs in the webview. Then marks the page ready for tests. */
+const drawScript = `
+${chartDrawingScript}
+(() => {
+  const vscode = acquireVsCodeApi();
+  document.getElementById("refresh").addEventListener("click", () => vscode.postMessage({ type: "refresh" }));
+  document.body.dataset.chartsReady = String(drawHearthCharts());
 })();
 `;
 

@@ -366,6 +366,8 @@ function factsOf(ref: InlineSuggestionRef & { latencyMs?: unknown }): Suggestion
     facts.serverLatencyMs = Math.round(serverLatency);
   if (typeof ref.promptTokens === "number") facts.promptTokens = ref.promptTokens;
   if (typeof ref.reusedPromptTokens === "number") facts.reusedPromptTokens = ref.reusedPromptTokens;
+  if (Array.isArray(ref.gateFeatures) && ref.gateFeatures.every((value) => Number.isFinite(value)))
+    facts.gateFeatures = ref.gateFeatures;
   return facts;
 }
 

@@ -1,6 +1,7 @@
 /**
- * The numeric helpers every report and benchmark shares: rounding for printed figures, the median, and the
- * nearest-rank percentile. Pure, with no dependencies, so the client may use them too.
+ * The numeric helpers every report and benchmark shares: rounding for printed figures, the mean, the median,
+ * the nearest-rank percentile, and a seeded random generator (so samples and bootstraps repeat exactly). Pure,
+ * with no dependencies, so the client may use them too.
  */
 
 /** `value` rounded to `digits` decimals (figures in JSON reports). */
@@ -28,4 +29,21 @@ export function percentile(values: readonly number[], fraction: number, digits =
 /** `numerator / denominator` rounded to four decimals; `null` when the denominator is 0. */
 export function ratio(numerator: number, denominator: number): number | null {
   return denominator > 0 ? round(numerator / denominator, 4) : null;
+}
+
+/** The arithmetic mean; 0 for no values. */
+export function mean(values: readonly number[]): number {
+  return values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : 0;
+}
+
+/** A small deterministic generator of numbers in [0, 1) (mulberry32): the same seed gives the same sequence. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
 }

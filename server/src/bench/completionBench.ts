@@ -2,9 +2,10 @@
  * `hearth bench completion`: replays a typing trace through the real language server over stdio, as an
  * editor would (the cursor put down and a moment's reading, then didChange per keystroke, an
  * inline-completion request per keystroke, cancellation of the stale one, accepts when the suggestion is
- * right), once with every cache, reuse and prefetch on and once with all of them off, and reports latency
- * percentiles per shown suggestion, what the caches saved, and the CPU the server's process tree spent per
- * 100 keystrokes while typing (`--server` runs another build under the same harness, to compare builds).
+ * right), once with every cache, reuse and prefetch on, once with all of them off, and once with the completion
+ * path's guardrails (secret redaction, parse check) off, and reports latency percentiles per shown suggestion,
+ * what the caches saved, what the guards add, and the CPU the server's process tree spent per 100 keystrokes
+ * while typing (`--server` runs another build under the same harness, to compare builds).
  */
 
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -13,7 +14,7 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { CancellationTokenSource, type ProtocolConnection } from "vscode-languageserver-protocol/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { percentile, ratio, round } from "../base/numbers";
+import { percentile, ratio, round, seededRandom } from "../base/numbers";
 import {
   type HearthStatus,
   type PrefetchCompletionParams,
@@ -26,7 +27,6 @@ import {
   defaultTraceOptions,
   defaultTypingRhythm,
   pauseAfter,
-  seededRandom,
   type TypingSession,
 } from "./typingTrace";
 
@@ -52,6 +52,7 @@ interface RunFigures {
 }
 
 const noReuse = { cache: false, inFlightReuse: false, kvReuse: false, prefetch: false };
+const guardsOff = { guardrails: { secrets: { enabled: false }, completionParseCheck: { enabled: false } } };
 
 export async function runCompletionBench(options: CompletionBenchOptions) {
   const workspace = mkdtempSync(path.join(tmpdir(), "hearth-bench-completion-"));
@@ -65,6 +66,8 @@ export async function runCompletionBench(options: CompletionBenchOptions) {
     const sessions = buildTypingSessions(files, seededRandom(options.seed), defaultTraceOptions);
     const withReuse = await replay(options, workspace, sessions, {}, "with caches and reuse");
     const withoutReuse = await replay(options, workspace, sessions, noReuse, "without caches and reuse");
+    // The same trace with every guard on the completion path off: what the guardrails add to a keystroke.
+    const withoutGuards = await replay(options, workspace, sessions, {}, "without guardrails", guardsOff);
     const counters = withReuse.status.completion!;
     return {
       files: files.length,
@@ -101,6 +104,12 @@ export async function runCompletionBench(options: CompletionBenchOptions) {
         percentile(withReuse.latenciesMs, 0.5) ?? 0,
         percentile(withoutReuse.latenciesMs, 0.5) ?? 0,
       ),
+      p50MsGuardsOff: percentile(withoutGuards.latenciesMs, 0.5),
+      p90MsGuardsOff: percentile(withoutGuards.latenciesMs, 0.9),
+      shownGuardsOff: withoutGuards.shown,
+      guardsAddedP50Ms: round(
+        (percentile(withReuse.latenciesMs, 0.5) ?? 0) - (percentile(withoutGuards.latenciesMs, 0.5) ?? 0),
+      ),
       completionModel: withReuse.status.models?.find((model) => model.role === "completion")?.id ?? null,
     };
   } finally {
@@ -114,9 +123,11 @@ async function replay(
   sessions: TypingSession[],
   completionSettings: Record<string, unknown>,
   label: string,
+  otherSettings: Record<string, unknown> = {},
 ): Promise<RunFigures> {
   const settings = {
     ...options.settings,
+    ...otherSettings,
     completion: { ...(options.settings.completion as object), ...completionSettings },
   };
   const server = BenchServer.start({

@@ -15,11 +15,11 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { CancellationTokenSource } from "vscode-languageserver-protocol/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { median, round } from "../base/numbers";
+import { median, round, seededRandom } from "../base/numbers";
 import { type PrefetchCompletionParams, prefetchCompletionNotification } from "../protocol";
 import { BenchServer, sleep } from "./benchServer";
 import { samplePeakRss } from "./processTree";
-import { buildTypingSessions, seededRandom, type TypingSession } from "./typingTrace";
+import { buildTypingSessions, type TypingSession } from "./typingTrace";
 
 export interface FootprintBenchOptions {
   cliPath: string;

@@ -11,14 +11,13 @@ import { setPriority, tmpdir } from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Logger } from "../base/logger";
-import { percentile, round } from "../base/numbers";
+import { percentile, round, seededRandom } from "../base/numbers";
 import { completionCapability } from "../completion/capability";
 import { createCore } from "../core/createCore";
 import type { ChunkEmbedder } from "../index/indexRunner";
 import { IndexSession } from "../index/indexSession";
 import { defaultIndexConfig } from "../index/indexSettings";
 import { languageForPath } from "../syntax";
-import { seededRandom } from "./typingTrace";
 
 export interface IndexBenchOptions {
   cliPath: string;

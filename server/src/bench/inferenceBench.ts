@@ -508,7 +508,9 @@ export async function quickSelfBenchmark(
 ): Promise<SelfBenchmark[]> {
   const results: SelfBenchmark[] = [];
   for (const role of ["completion", "chat"] as const) {
-    if (engine.modelStatuses().find((status) => status.role === role)?.state !== "ready") continue;
+    // A remote role's check is its round trip (`remote.latencyMs`), not a local benchmark.
+    const status = engine.modelStatuses().find((candidate) => candidate.role === role);
+    if (status?.state !== "ready" || status.remote) continue;
     const key = "doctor";
     const limit = Math.min(512, (await engine.contextSize(role)) - 64);
     const tokens = (await engine.tokenize(role, samples.join("\n"))).slice(0, limit);
@@ -532,7 +534,8 @@ export async function quickSelfBenchmark(
       decodeTokensPerSecond: round(median(rounds.map((round) => round.metrics.decodeTokensPerSecond))),
     });
   }
-  if (engine.modelStatuses().find((status) => status.role === "embedding")?.state === "ready") {
+  const embedding = engine.modelStatuses().find((status) => status.role === "embedding");
+  if (embedding?.state === "ready" && !embedding.remote) {
     const embedder = await engine.embedder();
     const tokens = samples.reduce(
       (sum, sample) => sum + Math.min(embedder.countTokens(sample), embedder.maxTokens),

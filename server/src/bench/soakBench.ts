@@ -35,10 +35,9 @@ import {
 } from "vscode-languageserver-protocol/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { messageOf } from "../base/errors";
-import { round } from "../base/numbers";
+import { round, seededRandom } from "../base/numbers";
 import { feedbackEventsNotification, searchRequest, statusRequest } from "../protocol";
 import { BenchServer, sleep, withTimeout } from "./benchServer";
-import { seededRandom } from "./typingTrace";
 
 const require = createRequire(import.meta.url);
 

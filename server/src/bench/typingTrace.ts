@@ -23,17 +23,6 @@ export interface TraceOptions {
 
 export const defaultTraceOptions: TraceOptions = { sessionsPerFile: 2, minSpanChars: 40, maxSpanChars: 160 };
 
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Picks spans of indented lines (code inside a body, where completion matters) from each file. */
 export function buildTypingSessions(
   files: { path: string; text: string }[],

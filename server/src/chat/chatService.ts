@@ -187,7 +187,8 @@ export class ChatService {
     const messages = renderChatMessages({ map: plan.map, turns });
     let prefixSource: string | undefined;
     try {
-      if (!conversation.prefixReady) {
+      // A remote engine reuses the conversation's prompt in its own KV cache (one slot per conversation).
+      if (!conversation.prefixReady && !engine.isRemote("chat")) {
         const tokens = await engine.chatPrefixTokens("chat", renderSystemMessage(plan.map));
         const prepared = await engine.preparePrefix(
           { role: "chat", prefix: { tokens }, sequenceKey: conversation.id, priority: "user" },

@@ -16,6 +16,7 @@ import { registerFeedbackCommands } from "./commands/feedbackCommands";
 import { registerIndexCommands } from "./commands/indexCommands";
 import { registerIndexHostCommand } from "./commands/indexHost";
 import { registerModelsCommand } from "./commands/models";
+import { registerReviewCommand } from "./commands/review";
 import { registerServeCommand } from "./commands/serve";
 import { registerStatusCommand } from "./commands/status";
 
@@ -40,5 +41,6 @@ registerChatCommand(program);
 registerIndexHostCommand(program);
 registerModelsCommand(program);
 registerFeedbackCommands(program);
+registerReviewCommand(program);
 
 await program.parseAsync(process.argv).catch(exitWithFailure);

@@ -32,6 +32,7 @@ import {
   InlineCompleter,
   type SuggestionGuard,
 } from "./inlineCompleter";
+import type { LearnedShowGate } from "./learnedShowGate";
 import type { CompletionPlan } from "./pipeline";
 
 export interface CompletionServices {
@@ -42,6 +43,7 @@ export interface CompletionServices {
   search: WorkspaceSearch;
   feedback: FeedbackService;
   guardrails: GuardrailsPolicy;
+  showGate: LearnedShowGate;
   excludeOwnFileFromRetrieval: boolean;
 }
 
@@ -84,10 +86,14 @@ export const completionCapability: CapabilityModule<
       {
         gate: services.feedback,
         guard: suggestionGuard(services.guardrails, createParserBackend({ logger })),
+        ...(settings.learnedGate ? { showGate: services.showGate } : {}),
       },
     );
     let preloaded = false;
-    const stopListening = services.feedback.onOutcome((accepted) => completer.recordOutcome(accepted));
+    const stopListening = services.feedback.onOutcome((accepted) => {
+      completer.recordOutcome(accepted);
+      services.showGate.recordOutcome(accepted);
+    });
 
     /** The request for a cursor in an open document; `undefined` when the document is not open. */
     const requestAt = (
@@ -114,7 +120,12 @@ export const completionCapability: CapabilityModule<
         const request = requestAt(query.uri, query.position, query.trigger);
         if (!request) return null;
         const answer = await completer.complete(request, signal);
-        return answer && toInlineAnswer(answer);
+        if (!answer) return null;
+        // With the gate on, its features travel with the suggestion so feedback can label them.
+        return toInlineAnswer(
+          answer,
+          answer.tokenProbabilities ? services.showGate.features(request, answer) : undefined,
+        );
       },
       notifications: [
         onNotification(prefetchCompletionNotification, (params) => {
@@ -153,30 +164,33 @@ export const completionCapability: CapabilityModule<
 
 /**
  * The guardrails around a completion: secrets redacted from what enters the prompt; a fresh answer is dropped
- * when it holds a secret or, with the parse check on, when it adds a syntax error the text did not have.
+ * when it holds a secret, and with the parse check on it is cut back to its leading lines that add no syntax
+ * error the text did not have (dropped when none are left; a cut counts as a flag, a drop as a block).
  */
 function suggestionGuard(policy: GuardrailsPolicy, backend: ParserBackend): SuggestionGuard {
   const parseCheck = new SuggestionParseCheck(backend);
   return {
     redact: (text) => policy.redactForPrompt(text),
-    async allow(request, text) {
-      if (!policy.judgeSuggestion(text).show) return false;
-      if (!policy.config.completionParseCheck.enabled || !isLanguageId(request.language)) return true;
-      const prefix = request.text.slice(0, request.offset);
-      const outcome = await parseCheck.check(
+    async admit(request, text) {
+      if (!policy.judgeSuggestion(text).show) return null;
+      if (!policy.config.completionParseCheck.enabled || !isLanguageId(request.language)) return text;
+      const shown = await parseCheck.trimToParse(
         request.language,
-        prefix,
+        request.text.slice(0, request.offset),
         text,
         request.text.slice(request.offset),
       );
-      if (outcome !== "breaksParse") return true;
-      policy.counters.add("completionParseCheck", "blocks");
-      return false;
+      if (shown === null) policy.counters.add("completionParseCheck", "blocks");
+      else if (shown !== text) policy.counters.add("completionParseCheck", "flags");
+      return shown;
     },
   };
 }
 
-function toInlineAnswer(answer: CompletionAnswer): InlineCompletionAnswer {
+function toInlineAnswer(
+  answer: CompletionAnswer,
+  gateFeatures: number[] | undefined,
+): InlineCompletionAnswer {
   const ref: InlineSuggestionRef = {
     id: answer.id,
     source: answer.source,
@@ -187,6 +201,9 @@ function toInlineAnswer(answer: CompletionAnswer): InlineCompletionAnswer {
     serverLatencyMs: Math.round(answer.latencyMs),
     ...(answer.metrics
       ? { promptTokens: answer.metrics.promptTokens, reusedPromptTokens: answer.metrics.reusedPromptTokens }
+      : {}),
+    ...(gateFeatures
+      ? { gateFeatures: gateFeatures.map((value) => Math.round(value * 10_000) / 10_000) }
       : {}),
   };
   return { text: answer.text, ref };

@@ -11,13 +11,29 @@ import { defaultDebounceConfig, defaultMaxTokens } from "./pipeline";
 
 export interface CompletionSettings {
   completer: CompleterConfig;
-  /** The completion and draft model settings as written (catalog id, path, `null` for none). */
-  models: { completion: string | null | undefined; draft: string | null | undefined };
+  /** Hold back answers the workspace's learned show/abstain gate predicts the user would not take. */
+  learnedGate: boolean;
+  /**
+   * The completion and draft model settings as written (catalog id, path, address, `null` for none), and how a
+   * remote completion model is reached (another provider or model may have another FIM family).
+   */
+  models: {
+    completion: string | null | undefined;
+    draft: string | null | undefined;
+    remote: { provider?: string; model?: string; fimTemplate?: string };
+  };
 }
+
+/**
+ * Off by default: measured with \`hearth eval gate\` on the bundled models, see README ("A learned gate").
+ */
+export const learnedGateDefault = false;
 
 export function resolveCompletionSettings(raw: unknown, warn: WarnSetting): CompletionSettings {
   const section = SettingsSection.of(raw, "completion", warn);
-  const models = readModelsSettings(raw, () => {}).models ?? {};
+  const modelsSettings = readModelsSettings(raw, () => {});
+  const models = modelsSettings.models ?? {};
+  const remote = modelsSettings.remote ?? {};
   return {
     completer: {
       enabled: section.boolean("enabled", true),
@@ -41,7 +57,18 @@ export function resolveCompletionSettings(raw: unknown, warn: WarnSetting): Comp
         singleLine: section.positiveInteger("maxTokensSingleLine", defaultMaxTokens.singleLine),
         multiline: section.positiveInteger("maxTokensMultiline", defaultMaxTokens.multiline),
       },
+      // Evals record token probabilities to train the learned gate; the gate itself asks for them when on.
+      tokenProbabilities: section.boolean("tokenProbabilities", false),
     },
-    models: { completion: models.completion, draft: models.draft },
+    learnedGate: section.boolean("learnedGate", learnedGateDefault),
+    models: {
+      completion: models.completion,
+      draft: models.draft,
+      remote: {
+        ...(remote.providers?.completion ? { provider: remote.providers.completion } : {}),
+        ...(remote.models?.completion ? { model: remote.models.completion } : {}),
+        ...(remote.fimTemplate ? { fimTemplate: remote.fimTemplate } : {}),
+      },
+    },
   };
 }

@@ -19,6 +19,7 @@ import {
   type CompletionModel,
   type CompletionRequest,
   InlineCompleter,
+  type ShowGate,
 } from "./inlineCompleter";
 import { defaultDebounceConfig, type SnippetCandidate } from "./pipeline";
 
@@ -179,6 +180,7 @@ const baseConfig: CompleterConfig = {
   speculation: undefined,
   debounce: null,
   maxTokens: { singleLine: 48, multiline: 128 },
+  tokenProbabilities: false,
 };
 
 class Harness {
@@ -191,7 +193,7 @@ class Harness {
   retrieval: Promise<void> | undefined;
   readonly completer: InlineCompleter;
 
-  constructor(config: Partial<CompleterConfig>) {
+  constructor(config: Partial<CompleterConfig>, showGate?: ShowGate) {
     this.completer = new InlineCompleter(
       this.model,
       {
@@ -205,20 +207,27 @@ class Harness {
       },
       { ...baseConfig, ...config },
       new Logger("error"),
-      { clock: this.clock },
+      { clock: this.clock, ...(showGate ? { showGate } : {}) },
     );
   }
 
   /** Asks for a completion at `$0`; the transcript gets its outcome when it settles. */
-  request(name: string, document: string, trigger: CompletionRequest["trigger"] = "invoked") {
+  request(
+    name: string,
+    document: string,
+    trigger: CompletionRequest["trigger"] = "invoked",
+    priority?: CompletionRequest["priority"],
+  ) {
     const controller = new AbortController();
-    const settled = this.completer.complete(this.at(document, trigger), controller.signal).then(
-      (answer) =>
-        this.log.push(
-          answer ? `${name}: ${JSON.stringify(answer.text)} from ${answer.source}` : `${name}: none`,
-        ),
-      (error: Error) => this.log.push(`${name}: ${error.name}`),
-    );
+    const settled = this.completer
+      .complete({ ...this.at(document, trigger), ...(priority ? { priority } : {}) }, controller.signal)
+      .then(
+        (answer) =>
+          this.log.push(
+            answer ? `${name}: ${JSON.stringify(answer.text)} from ${answer.source}` : `${name}: none`,
+          ),
+        (error: Error) => this.log.push(`${name}: ${error.name}`),
+      );
     return { settled, cancel: () => controller.abort() };
   }
 
@@ -355,6 +364,50 @@ test("after an answer, the suggestion that follows accepting it is prefetched in
       'request 1: "width * height" from model',
       'model call 2 (background) prompt ends "dth * height"',
       'request 2: "  # square units" from cache',
+    ],
+  ));
+
+test("the show gate holds an answer back before display, and it is not cached for typing on", async () => {
+  const judged: string[] = [];
+  const gate: ShowGate = {
+    show: (_request, answer) => {
+      judged.push(answer.text);
+      return !answer.text.includes("#");
+    },
+  };
+  const harness = new Harness({}, gate);
+  const first = harness.request("request 1", "total = price * $0\n");
+  await harness.settle();
+  assert.equal(harness.model.last().request.tokenProbabilities, true, "the gate's features need them");
+  harness.model.last().reply("2  # twice");
+  await first.settled;
+  const second = harness.request("request 2", "total = price * 2$0\n");
+  await harness.settle();
+  harness.model.last().reply(" * quantity");
+  await second.settled;
+  assert.deepEqual(judged, ["2  # twice", " * quantity"]);
+  assert.deepEqual(harness.log, [
+    'model call 1 (interactive) prompt ends "l = price * "',
+    "request 1: none",
+    'model call 2 (interactive) prompt ends " = price * 2"',
+    'request 2: " * quantity" from model',
+  ]);
+});
+
+test("a request may ask for background priority (evals); token probabilities only when configured", () =>
+  check(
+    { tokenProbabilities: false },
+    async (h) => {
+      const first = h.request("request 1", "area = width * $0\n", "invoked", "background");
+      await h.settle();
+      h.log.push(`token probabilities asked: ${h.model.last().request.tokenProbabilities}`);
+      h.model.last().reply("height");
+      await first.settled;
+    },
+    [
+      'model call 1 (background) prompt ends "a = width * "',
+      "token probabilities asked: false",
+      'request 1: "height" from model',
     ],
   ));
 

@@ -29,6 +29,7 @@ import {
   type GenerationResult,
   type InfillTokens,
   PriorityLane,
+  type RequestPriority,
   type SpeculationMode,
 } from "../models";
 import {
@@ -86,6 +87,8 @@ export interface CompleterConfig {
   speculation: SpeculationMode | undefined;
   debounce: DebounceConfig | null;
   maxTokens: { singleLine: number; multiline: number };
+  /** Ask the model for each token's probability (the show gate's features; evals record them). */
+  tokenProbabilities: boolean;
 }
 
 /** Time as the completer sees it; tests pass a manual clock so debounce and latency need no real waiting. */
@@ -105,14 +108,24 @@ export const systemClock: CompleterClock = {
 export interface SuggestionGuard {
   /** Applied to the windows and snippets that enter the prompt. */
   redact(text: string): string;
-  /** Whether a fresh model answer may be shown (cache answers were judged when they were fresh). */
-  allow(request: CompletionRequest, text: string): Promise<boolean>;
+  /**
+   * What of a fresh model answer may be shown: the text, a shortened text, or null for nothing (cache answers
+   * were judged when they were fresh).
+   */
+  admit(request: CompletionRequest, text: string): Promise<string | null>;
+}
+
+/** Decides before display whether a fresh model answer is worth showing (`completion/learnedShowGate.ts`). */
+export interface ShowGate {
+  show(request: CompletionRequest, answer: CompletionAnswer): boolean;
 }
 
 export interface CompleterOptions {
   /** The feedback policy: pauses after rejections, rejected texts. */
   gate?: SuggestionGate;
   guard?: SuggestionGuard;
+  /** The learned show/abstain gate; its answers need token probabilities, which are then always asked for. */
+  showGate?: ShowGate;
   clock?: CompleterClock;
 }
 
@@ -125,6 +138,8 @@ export interface CompletionRequest {
   text: string;
   offset: number;
   trigger: "automatic" | "invoked";
+  /** The generation's priority; default `interactive` (a keystroke). Evals ask at `background`. */
+  priority?: RequestPriority;
 }
 
 export interface CompletionAnswer {
@@ -140,6 +155,8 @@ export interface CompletionAnswer {
   /** The prompt layout (`<family>/<revision>`); `null` for answers that did not build a prompt (cache). */
   promptVersion: string | null;
   contextSources: string[];
+  /** The model's probability of each generated token, when they were asked for; `null` otherwise. */
+  tokenProbabilities: number[] | null;
 }
 
 interface InFlight {
@@ -191,6 +208,7 @@ export class InlineCompleter {
   private readonly inFlight = new Map<string, InFlight>();
   private readonly gate: SuggestionGate | undefined;
   private readonly guard: SuggestionGuard | undefined;
+  private readonly showGate: ShowGate | undefined;
   private readonly clock: CompleterClock;
   private disposed = false;
   private family: Promise<FimFamily> | undefined;
@@ -221,6 +239,7 @@ export class InlineCompleter {
     this.debounce = new DebounceTracker(config.debounce ?? undefined);
     this.gate = options.gate;
     this.guard = options.guard;
+    this.showGate = options.showGate;
     this.clock = options.clock ?? systemClock;
   }
 
@@ -277,6 +296,7 @@ export class InlineCompleter {
           template: null,
           promptVersion: null,
           contextSources: [],
+          tokenProbabilities: null,
         };
       }
     }
@@ -326,7 +346,7 @@ export class InlineCompleter {
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     signal.addEventListener("abort", onAbort, { once: true });
-    const lane = this.laneUntilPause(timing);
+    const lane = this.laneUntilPause(timing, request.priority ?? "interactive");
     const answer = await this.track(request.uri, key, controller, lane.priority, (entry) =>
       this.generate(request, key, controller.signal, started, "request", entry).finally(() => {
         lane.settled();
@@ -349,11 +369,14 @@ export class InlineCompleter {
    * The priority of a keystroke's generation: interactive when it starts at the pause; background when it
    * starts earlier, raised to interactive when the pause comes while it still runs.
    */
-  private laneUntilPause(timing: { startMs: number; pauseMs: number }): {
+  private laneUntilPause(
+    timing: { startMs: number; pauseMs: number },
+    requested: RequestPriority,
+  ): {
     priority: PriorityLane;
     settled(): void;
   } {
-    if (timing.pauseMs <= timing.startMs) return { priority: new PriorityLane("interactive"), settled() {} };
+    if (timing.pauseMs <= timing.startMs) return { priority: new PriorityLane(requested), settled() {} };
     this.counters.earlyStarts++;
     const priority = new PriorityLane("background");
     // A stale generation stops within a token and settles too, so this also ends on staleness.
@@ -495,11 +518,18 @@ export class InlineCompleter {
         {
           role: "completion",
           prompt: plan.prompt.text,
+          // For remote servers that build the FIM prompt themselves (llama-server's /infill, Ollama's suffix).
+          infill: {
+            prefix: plan.context.prefix,
+            suffix: plan.context.suffix,
+            extra: plan.context.snippets.map((snippet) => ({ filename: snippet.path, text: snippet.text })),
+          },
           stop: plan.prompt.stop,
           maxTokens: plan.maxTokens,
           temperature: 0,
           speculation: this.config.speculation,
           priority: entry.priority,
+          tokenProbabilities: this.config.tokenProbabilities || this.showGate !== undefined,
           onText: (textSoFar) => {
             entry.streamed = textSoFar;
             return filter.push(textSoFar).stop ? "stop" : "continue";
@@ -520,16 +550,15 @@ export class InlineCompleter {
       if (result.metrics.stopReason === "aborted") return stale();
       if (purpose === "request")
         this.debounce.modelLatency(result.metrics.totalMs, this.clock.now(), { multiline: plan.multiline });
-      const text = finalize(result.text, plan.filter, {
+      const finalized = finalize(result.text, plan.filter, {
         truncated: result.metrics.stopReason === "maxTokens",
       });
       void this.sources.cursorMoved(request.uri, request.path, request.text, request.offset);
+      if (!finalized) return null;
+      const text = this.guard ? await this.guard.admit(request, finalized) : finalized;
       if (!text) return null;
-      if (this.guard && !(await this.guard.allow(request, text))) return null;
-      const id = randomUUID();
-      if (this.config.cache) this.cache.store(key, { text, id });
-      return {
-        id,
+      const answer: CompletionAnswer = {
+        id: randomUUID(),
         text,
         source: "model",
         latencyMs: this.clock.now() - started,
@@ -538,7 +567,12 @@ export class InlineCompleter {
         template: plan.prompt.family,
         promptVersion: plan.promptVersion,
         contextSources: [...new Set(plan.context.snippets.map((snippet) => snippet.source))],
+        tokenProbabilities: result.tokenProbabilities ?? null,
       };
+      // An answer the gate holds back is not cached either, so typing on does not bring it up.
+      if (this.showGate && !this.showGate.show(request, answer)) return null;
+      if (this.config.cache) this.cache.store(key, { text, id: answer.id });
+      return answer;
     } catch (error) {
       if (signal.aborted) return stale();
       this.logger.error(`inline completion failed for ${request.path}`, error);

@@ -9,17 +9,21 @@
  * that role. Disposing stops the capabilities first (cancelling their model requests), then the services.
  */
 
+import { messageOf } from "../base/errors";
 import type { Logger } from "../base/logger";
 import type { Capability, CapabilityModule, ClientPort, OpenDocuments } from "../capability/capability";
+import { LearnedShowGate } from "../completion/learnedShowGate";
 import { FeedbackService, feedbackDatabasePath, resolveFeedbackConfig } from "../feedback";
 import { GuardrailsPolicy } from "../guardrails";
 import { baseStatus } from "../health/serverStatus";
 import { IndexedWorkspaces } from "../index/indexedWorkspaces";
 import { WorkspaceFolders } from "../index/workspaceFolders";
 import {
+  type EngineOptions,
   ModelEngine,
   type ModelsConfig,
   type ModelsSettings,
+  RemoteCredentials,
   readModelsSettings,
   resolveModelsConfig,
 } from "../models";
@@ -49,6 +53,8 @@ export interface CoreOptions {
   models?: ModelsSettings;
   /** Completion never retrieves from the file being completed (evals: its indexed copy holds the answer). */
   excludeOwnFileFromRetrieval?: boolean;
+  /** API keys for remote engines by endpoint (the editor's secret storage); `HEARTH_REMOTE_API_KEY` is the fallback. */
+  apiKeys?: Readonly<Record<string, string>> | undefined;
 }
 
 /** What capabilities are started with; each module takes the part it declares. */
@@ -65,7 +71,13 @@ export interface CoreServices {
   search: WorkspaceSearch;
   feedback: FeedbackService;
   guardrails: GuardrailsPolicy;
+  /** API keys for remote engines, in memory; engines and index hosts read them at each call. */
+  credentials: RemoteCredentials;
+  /** The learned show/abstain gate: the evals capability sets its model, completion consults it. */
+  showGate: LearnedShowGate;
   excludeOwnFileFromRetrieval: boolean;
+  /** Builds another core (evals: one per workspace state or candidate model, never the user's settings). */
+  createCore: (options: CoreOptions) => Promise<HearthCore>;
 }
 
 type AnyModule = (typeof capabilityModules)[number];
@@ -94,6 +106,7 @@ export class HearthCore {
   readonly services: CoreServices;
   private readonly running = new Map<string, Running>();
   private modelsConfig: ModelsConfig;
+  private readonly engineOptions: EngineOptions;
   private changes: Promise<void> = Promise.resolve();
   private disposed = false;
 
@@ -110,11 +123,20 @@ export class HearthCore {
     for (const [root, databasePath] of Object.entries(options.indexDatabases ?? {})) {
       indexes.addReadOnly({ root, databasePath, embedQuery });
     }
+    const guardrails = new GuardrailsPolicy();
+    const credentials = RemoteCredentials.fromEnvironment();
+    for (const [endpoint, key] of Object.entries(options.apiKeys ?? {})) {
+      try {
+        credentials.set(endpoint, typeof key === "string" ? key : null);
+      } catch (error) {
+        logger.warn(`ignored an API key: ${messageOf(error)}`);
+      }
+    }
+    this.engineOptions = { credentials, redactRemote: (text) => guardrails.redactForRemote(text) };
     const feedbackDatabase =
       options.feedbackDatabase === undefined
         ? feedbackDatabasePath(options.storageFolder, options.roots[0] ?? process.cwd())
         : options.feedbackDatabase;
-    const guardrails = new GuardrailsPolicy();
     this.services = {
       logger,
       folders,
@@ -122,7 +144,7 @@ export class HearthCore {
       cliPath: options.cliPath ?? "",
       nativeModulesWork:
         Boolean(options.cliPath) && (options.nativeModules ?? []).every((module) => module.ok),
-      engine: ModelEngine.create(this.modelsConfig, logger),
+      engine: ModelEngine.create(this.modelsConfig, logger, this.engineOptions),
       documents: options.documents ?? noDocuments,
       client: options.client ?? silentClient,
       indexes,
@@ -134,7 +156,10 @@ export class HearthCore {
         redact: (text) => guardrails.redactForPrompt(text),
       }),
       guardrails,
+      credentials,
+      showGate: new LearnedShowGate(),
       excludeOwnFileFromRetrieval: options.excludeOwnFileFromRetrieval ?? false,
+      createCore,
     };
   }
 
@@ -182,7 +207,7 @@ export class HearthCore {
     if (newEngine) {
       logger.info("inference settings changed (GPU, threads or folders): starting a new model engine");
       await this.services.engine.dispose();
-      this.services.engine = ModelEngine.create(modelsConfig, logger);
+      this.services.engine = ModelEngine.create(modelsConfig, logger, this.engineOptions);
     } else {
       const reloaded = await this.services.engine.reconfigure(modelsConfig);
       if (reloaded.length) logger.info(`model settings changed: reloading ${reloaded.join(", ")}`);

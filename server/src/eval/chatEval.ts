@@ -10,24 +10,29 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import type { Logger } from "../base/logger";
-import { percentile, ratio } from "../base/numbers";
-import { seededRandom } from "../bench/typingTrace";
+import { percentile, ratio, seededRandom } from "../base/numbers";
 import { chatCapability } from "../chat/capability";
 import { docSummary } from "../chat/docSummary";
-import { createCore } from "../core/createCore";
 import type { IndexProgress } from "../index/indexRunner";
 import { IndexSession } from "../index/indexSession";
 import { defaultIndexConfig } from "../index/indexSettings";
 import type { ModelsSettings } from "../models";
 import { createParserBackend, definitions, isLanguageId, languageForPath } from "../syntax";
+import type { EvalCoreFactory } from "./evalCore";
 
 export interface ChatEvalOptions {
   root: string;
   databasePath: string;
   tasks: number;
   seed: number;
-  models: ModelsSettings;
+  /** The raw `hearth` settings the eval runs with (the suite's: the user's, or a candidate's). Default none. */
+  settings?: unknown;
+  /** Model settings laid over `settings` (`hearth eval chat --model`). */
+  models?: ModelsSettings;
+  /** `createCore`, passed in (see `evalCore.ts`). */
+  createCore: EvalCoreFactory;
   logger: Logger;
+  signal?: AbortSignal | undefined;
   onProgress?: (done: number, total: number, label: string) => void;
   onIndexProgress?: (progress: IndexProgress) => void;
 }
@@ -41,96 +46,114 @@ interface Task {
   endLine: number;
 }
 
+/** One question's outcome, keyed by what was asked so two runs on the same commit pair up. */
+export interface ChatOutcome {
+  key: string;
+  kind: Task["kind"];
+  retrieved: boolean;
+  cited: boolean;
+  citations: number;
+  removed: number;
+  answerMs: number;
+  ttftMs: number | null;
+}
+
 const identifier = /^[A-Za-z_][\w]*$/;
 
+/**
+ * Asks the generated questions through the chat capability. `model` is `null` (and nothing is indexed or
+ * asked) when the settings turn chat off (`hearth.models.chat` set to `none`).
+ */
 export async function runChatEval(options: ChatEvalOptions) {
-  const session = new IndexSession({
-    root: options.root,
-    databasePath: options.databasePath,
-    config: defaultIndexConfig,
-    embedder: undefined,
-    logger: options.logger,
-  });
-  try {
-    await session.runFullPass(options.onIndexProgress);
-  } finally {
-    session.close();
-  }
-  const tasks = await generateTasks(options.root, options.tasks, options.seed, options.logger);
-  const core = await createCore({
+  const core = await options.createCore({
     roots: [options.root],
-    settings: {},
-    models: options.models,
+    settings: options.settings ?? {},
+    ...(options.models ? { models: options.models } : {}),
     logger: options.logger,
     indexDatabases: { [options.root]: options.databasePath },
+    embedQueries: false,
     feedbackDatabase: null,
+    excludeOwnFileFromRetrieval: false,
   });
-  const outcomes: {
-    kind: Task["kind"];
-    retrieved: boolean;
-    cited: boolean;
-    citations: number;
-    removed: number;
-    answerMs: number;
-    ttftMs: number | null;
-  }[] = [];
+  const outcomes: ChatOutcome[] = [];
+  let model: string | null = null;
   try {
-    const chat = core.capability(chatCapability)!;
-    for (const [index, task] of tasks.entries()) {
-      const hits = await core.services.search.search(task.question, 5, "hybrid");
-      const overlaps = (range: { path: string; startLine: number; endLine: number }) =>
-        range.path === task.path && range.startLine <= task.endLine && task.startLine <= range.endLine;
-      const retrieved = hits.some((hit) =>
-        overlaps({ path: hit.path, startLine: hit.startLine + 1, endLine: hit.endLine + 1 }),
-      );
-      const result = await chat.ask({ question: task.question });
-      outcomes.push({
-        kind: task.kind,
-        retrieved,
-        cited: result.citations.some(overlaps),
-        citations: result.citations.length,
-        removed: result.removedCitations,
-        answerMs: result.timings.totalMs,
-        ttftMs: result.timings.timeToFirstTokenMs,
+    model = core.models.roles.chat?.model ?? null;
+    const chat = core.capability(chatCapability);
+    if (model !== null && chat) {
+      const session = new IndexSession({
+        root: options.root,
+        databasePath: options.databasePath,
+        config: defaultIndexConfig,
+        embedder: undefined,
+        logger: options.logger,
       });
-      options.onProgress?.(index + 1, tasks.length, "asking");
+      try {
+        await session.runFullPass(options.onIndexProgress);
+      } finally {
+        session.close();
+      }
+      const tasks = await generateTasks(options.root, options.tasks, options.seed, options.logger);
+      for (const [index, task] of tasks.entries()) {
+        options.signal?.throwIfAborted();
+        const hits = await core.services.search.search(task.question, 5, "hybrid", options.signal);
+        const overlaps = (range: { path: string; startLine: number; endLine: number }) =>
+          range.path === task.path && range.startLine <= task.endLine && task.startLine <= range.endLine;
+        const retrieved = hits.some((hit) =>
+          overlaps({ path: hit.path, startLine: hit.startLine + 1, endLine: hit.endLine + 1 }),
+        );
+        const result = await chat.ask({ question: task.question }, options.signal);
+        outcomes.push({
+          key: `${task.kind}:${task.path}:${task.startLine}`,
+          kind: task.kind,
+          retrieved,
+          cited: result.citations.some(overlaps),
+          citations: result.citations.length,
+          removed: result.removedCitations,
+          answerMs: result.timings.totalMs,
+          ttftMs: result.timings.timeToFirstTokenMs,
+        });
+        options.onProgress?.(index + 1, tasks.length, "asking");
+      }
     }
   } finally {
     await core.dispose();
   }
-  const summary = (rows: typeof outcomes) => {
-    const citations = rows.reduce((sum, row) => sum + row.citations, 0);
-    const removed = rows.reduce((sum, row) => sum + row.removed, 0);
-    return {
-      tasks: rows.length,
-      retrievalRecallAt5: ratio(rows.filter((row) => row.retrieved).length, rows.length),
-      citationRecall: ratio(rows.filter((row) => row.cited).length, rows.length),
-      citationPrecision: ratio(citations, citations + removed),
-      removedCitations: removed,
-      answerP50Ms: percentile(
-        rows.map((row) => row.answerMs),
-        0.5,
-        0,
-      ),
-      ttftP50Ms: percentile(
-        rows.flatMap((row) => (row.ttftMs === null ? [] : [row.ttftMs])),
-        0.5,
-        0,
-      ),
-    };
-  };
-  const all = summary(outcomes);
+  const all = chatFigures(outcomes);
   return {
     root: options.root,
-    model: core.models.roles.chat?.model ?? null,
+    model,
     ...all,
     citationToRetrievalRatio: all.retrievalRecallAt5
       ? ratio(all.citationRecall ?? 0, all.retrievalRecallAt5)
       : null,
     byKind: {
-      where: summary(outcomes.filter((row) => row.kind === "where")),
-      which: summary(outcomes.filter((row) => row.kind === "which")),
+      where: chatFigures(outcomes.filter((row) => row.kind === "where")),
+      which: chatFigures(outcomes.filter((row) => row.kind === "which")),
     },
+    outcomes,
+  };
+}
+
+function chatFigures(rows: readonly ChatOutcome[]) {
+  const citations = rows.reduce((sum, row) => sum + row.citations, 0);
+  const removed = rows.reduce((sum, row) => sum + row.removed, 0);
+  return {
+    tasks: rows.length,
+    retrievalRecallAt5: ratio(rows.filter((row) => row.retrieved).length, rows.length),
+    citationRecall: ratio(rows.filter((row) => row.cited).length, rows.length),
+    citationPrecision: ratio(citations, citations + removed),
+    removedCitations: removed,
+    answerP50Ms: percentile(
+      rows.map((row) => row.answerMs),
+      0.5,
+      0,
+    ),
+    ttftP50Ms: percentile(
+      rows.flatMap((row) => (row.ttftMs === null ? [] : [row.ttftMs])),
+      0.5,
+      0,
+    ),
   };
 }
 

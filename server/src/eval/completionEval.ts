@@ -10,14 +10,13 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { editSimilarity } from "../base/editSimilarity";
 import type { Logger } from "../base/logger";
-import { percentile, round } from "../base/numbers";
-import { seededRandom } from "../bench/typingTrace";
+import { percentile, round, seededRandom } from "../base/numbers";
 import { completionCapability } from "../completion/capability";
-import { createCore, type HearthCore } from "../core/createCore";
 import type { ChunkEmbedder, IndexProgress } from "../index/indexRunner";
 import { IndexSession } from "../index/indexSession";
 import { defaultIndexConfig } from "../index/indexSettings";
 import { createParserBackend, isLanguageId, languageForPath } from "../syntax";
+import type { EvalCore, EvalCoreFactory } from "./evalCore";
 import { type MaskedSpan, normalizeWhitespace, pickMaskedSpans } from "./maskedSpans";
 
 export interface CompletionEvalOptions {
@@ -25,6 +24,8 @@ export interface CompletionEvalOptions {
   databasePath: string;
   /** The `hearth` settings to evaluate (for example another completion model). */
   settings: { models?: Record<string, unknown> };
+  /** `createCore`, passed in (see `evalCore.ts`). */
+  createCore: EvalCoreFactory;
   embedder: ChunkEmbedder | undefined;
   maxFiles: number;
   seed: number;
@@ -77,7 +78,7 @@ export async function runCompletionEval(options: CompletionEvalOptions) {
   const spans = pickMaskedSpans(files, random);
   const backend = createParserBackend({ logger: options.logger });
   const coreFor = (crossFileContext: boolean) =>
-    createCore({
+    options.createCore({
       roots: [options.root],
       settings: { ...options.settings, completion: { crossFileContext, cache: false, debounce: false } },
       logger: options.logger,
@@ -130,7 +131,7 @@ async function scoreSpans(
   spans: MaskedSpan[],
   options: CompletionEvalOptions,
   backend: ReturnType<typeof createParserBackend>,
-  core: HearthCore,
+  core: EvalCore,
   crossFileContext: boolean,
 ): Promise<SpanOutcome[]> {
   const completer = core.capability(completionCapability)!;
@@ -173,10 +174,10 @@ async function scoreSpans(
 }
 
 /** Whether the file with the completion in place parses without errors; `null` when that can't be judged. */
-async function parsesCleanly(
+export async function parsesCleanly(
   backend: ReturnType<typeof createParserBackend>,
   language: string,
-  span: MaskedSpan,
+  span: Pick<MaskedSpan, "originalText" | "maskedText" | "offset">,
   completion: string,
 ): Promise<boolean | null> {
   if (!isLanguageId(language)) return null;
@@ -193,7 +194,8 @@ async function parsesCleanly(
   return clean;
 }
 
-function sampleFiles(root: string, limit: number, random: () => number): string[] {
+/** Up to `limit` source files of 1 to 60 kB under `root` (no tests, dependencies or hidden folders), shuffled. */
+export function sampleFiles(root: string, limit: number, random: () => number): string[] {
   const found: string[] = [];
   for (const entry of readdirSync(root, { recursive: true, encoding: "utf8" })) {
     if (entry.split(path.sep).some((part) => part === "node_modules" || part.startsWith("."))) continue;

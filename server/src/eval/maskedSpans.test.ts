@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { editSimilarity } from "../base/editSimilarity";
-import { seededRandom } from "../bench/typingTrace";
+import { seededRandom } from "../base/numbers";
 import { normalizeWhitespace, pickMaskedSpans } from "./maskedSpans";
 
 const file = {

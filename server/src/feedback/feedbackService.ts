@@ -214,6 +214,7 @@ export class FeedbackService implements SuggestionGate {
       this.store.activity(params.sinceMs),
       context,
       this.store.chatEvents(params.sinceMs),
+      this.store.reviewEvents(params.sinceMs),
     );
   }
 

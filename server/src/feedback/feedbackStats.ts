@@ -15,11 +15,12 @@ import type {
   InlineIgnoreReason,
   InlineRejectReason,
   LatencyBucket,
+  ReviewFeedbackFigures,
   SurvivalCheckpoint,
   SurvivalFigures,
 } from "../protocol";
 import { survivalCheckpoints } from "../protocol";
-import type { ActivityTotals, ChatEventRow, SuggestionRow } from "../store/feedbackStore";
+import type { ActivityTotals, ChatEventRow, ReviewEventRow, SuggestionRow } from "../store/feedbackStore";
 
 export interface StatsContext {
   databasePath: string | null;
@@ -100,6 +101,7 @@ export function computeFeedbackStats(
   activity: readonly ActivityTotals[],
   context: StatsContext,
   chatEvents: readonly ChatEventRow[] = [],
+  reviewEvents: readonly ReviewEventRow[] = [],
 ): FeedbackStats {
   const dayOf = context.dayOf ?? localDay;
   const all = new Tally();
@@ -227,7 +229,36 @@ export function computeFeedbackStats(
         };
       }),
     chat: computeChatFigures(chatEvents),
+    review: computeReviewFigures(reviewEvents),
     storedEvents: context.storedEvents,
+  };
+}
+
+/** The latest answer per finding counts (a dismissed finding whose fix was applied later is accepted). */
+export function computeReviewFigures(events: readonly ReviewEventRow[]): ReviewFeedbackFigures {
+  const latest = new Map<string, { accepted: boolean; category: string }>();
+  for (const event of events) {
+    if (event.type !== "findingAccepted" && event.type !== "findingDismissed") continue;
+    latest.set(event.subjectId, {
+      accepted: event.type === "findingAccepted",
+      category: event.category ?? "unknown",
+    });
+  }
+  const byCategory: ReviewFeedbackFigures["byCategory"] = {};
+  let accepted = 0;
+  for (const answer of latest.values()) {
+    byCategory[answer.category] ??= { accepted: 0, dismissed: 0 };
+    const entry = byCategory[answer.category]!;
+    if (answer.accepted) {
+      accepted++;
+      entry.accepted++;
+    } else entry.dismissed++;
+  }
+  return {
+    accepted,
+    dismissed: latest.size - accepted,
+    acceptedRate: ratio(accepted, latest.size),
+    byCategory,
   };
 }
 

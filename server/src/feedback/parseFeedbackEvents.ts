@@ -160,7 +160,11 @@ function isFacts(value: unknown): boolean {
         facts.contextSources.every((source) => typeof source === "string"))) &&
     optionalNumber("serverLatencyMs") &&
     optionalNumber("promptTokens") &&
-    optionalNumber("reusedPromptTokens")
+    optionalNumber("reusedPromptTokens") &&
+    (facts.gateFeatures === undefined ||
+      (Array.isArray(facts.gateFeatures) &&
+        facts.gateFeatures.length <= 64 &&
+        facts.gateFeatures.every((feature) => typeof feature === "number" && Number.isFinite(feature))))
   );
 }
 

@@ -31,6 +31,16 @@ export class GuardrailsPolicy {
     return result.text;
   }
 
+  /**
+   * Text about to be sent to a remote engine: credentials are always replaced there, whatever
+   * `secrets.enabled` says for local prompts, because this text leaves the machine (counted like the rest).
+   */
+  redactForRemote(text: string): string {
+    const result = redactSecrets(text, this.current.secrets);
+    this.counters.add("secrets", "redactions", result.redactions.length);
+    return result.text;
+  }
+
   /** Whether an inline suggestion may be shown (no secret; known names when that check is on). */
   judgeSuggestion(text: string, identifiers?: IdentifierContext): SuggestionVerdict {
     return checkSuggestion(text, this.current, this.counters, identifiers);

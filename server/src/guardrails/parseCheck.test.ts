@@ -38,4 +38,30 @@ for (const [name, backend] of backends) {
     assert.equal(await check.check("python", prefix, "1", "\n    return x\n"), "noNewErrors");
     assert.equal(await check.check("python", prefix, "[1, 2", "\n    return x\n"), "breaksParse");
   });
+
+  test(`${name}: a multi-line suggestion is cut back to its leading lines that parse`, async () => {
+    const check = new SuggestionParseCheck(backend);
+    const prefix = "def area(width, height):\n    ";
+    const suffix = "\n\nprint(area(2, 3))\n";
+    const cutOff = "result = width * height\n    return result\n    values = [1, 2";
+    assert.equal(
+      await check.trimToParse("python", prefix, cutOff, suffix),
+      "result = width * height\n    return result",
+    );
+    const whole = "result = width * height\n    return result";
+    assert.equal(await check.trimToParse("python", prefix, whole, suffix), whole);
+    assert.equal(await check.trimToParse("python", prefix, '"""Return the area\n    of a', suffix), null);
+  });
+
+  test(`${name}: only a window around the cursor is parsed, so an error far away cannot hide a new one`, async () => {
+    const check = new SuggestionParseCheck(backend, 16, { linesBefore: 5, linesAfter: 5 });
+    const filler = (name: string) =>
+      Array.from({ length: 20 }, (_, index) => `def ${name}_${index}(x):\n    return x + ${index}\n`).join(
+        "\n",
+      );
+    const prefix = `def broken(:\n    pass\n\n${filler("before")}\ndef target(width):\n    value = `;
+    const suffix = `\n    return value\n\n${filler("after")}\nprint((1)\n`;
+    assert.equal(await check.check("python", prefix, "width * 2", suffix), "clean");
+    assert.equal(await check.check("python", prefix, "(width * 2", suffix), "breaksParse");
+  });
 }

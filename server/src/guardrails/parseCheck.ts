@@ -10,6 +10,11 @@
  * node after insertion that is not inside one of those ranges is new. MISSING nodes alone (no ERROR node)
  * never count: the `SyntaxTree` interface cannot locate them. The ranges of the text without the suggestion
  * are cached, because every keystroke in one place shares them.
+ *
+ * Only a window around the cursor is parsed (from a top-level line at least `linesBefore` lines up to a
+ * top-level line at least `linesAfter` lines down): a whole large file took about 10 ms a parse, which the
+ * keystroke path cannot afford. A cut through a construct makes an error in both texts at the same place, so
+ * it is never new.
  */
 
 import type { LanguageId, ParserBackend, SyntaxNode } from "../syntax";
@@ -25,14 +30,17 @@ export class SuggestionParseCheck {
   constructor(
     private readonly backend: ParserBackend,
     private readonly cacheSize = 16,
+    private readonly window = { linesBefore: 120, linesAfter: 60 },
   ) {}
 
   async check(
     language: LanguageId,
-    prefix: string,
+    wholePrefix: string,
     suggestion: string,
-    suffix: string,
+    wholeSuffix: string,
   ): Promise<ParseCheckOutcome> {
+    const prefix = wholePrefix.slice(windowStart(wholePrefix, this.window.linesBefore));
+    const suffix = wholeSuffix.slice(0, windowEnd(wholeSuffix, this.window.linesAfter));
     const before = prefix + suffix;
     let beforeRanges = this.baseline.get(before);
     if (beforeRanges === undefined) {
@@ -51,6 +59,27 @@ export class SuggestionParseCheck {
     return afterRanges.some(isNew) ? "breaksParse" : "noNewErrors";
   }
 
+  /**
+   * The suggestion, or its longest run of whole leading lines that adds no syntax error, or null when no such
+   * run is left. A multi-line answer cut off by the token limit usually breaks only in its last lines, and
+   * its first lines are still worth showing. At most `maxTries` parses, so the keystroke path stays bounded.
+   */
+  async trimToParse(
+    language: LanguageId,
+    prefix: string,
+    suggestion: string,
+    suffix: string,
+    maxTries = 4,
+  ): Promise<string | null> {
+    const lines = suggestion.split("\n");
+    for (let keep = lines.length, tries = 0; keep > 0 && tries < maxTries; keep--, tries++) {
+      const candidate = lines.slice(0, keep).join("\n");
+      if (candidate.trim().length === 0) return null;
+      if ((await this.check(language, prefix, candidate, suffix)) !== "breaksParse") return candidate;
+    }
+    return null;
+  }
+
   /** The ERROR nodes' ranges, or undefined when the text parses without any error. */
   private async errorRanges(language: LanguageId, text: string): Promise<Range[] | undefined> {
     const tree = await this.backend.parse(language, text);
@@ -60,6 +89,38 @@ export class SuggestionParseCheck {
       tree.dispose();
     }
   }
+}
+
+/** Where the parsed window starts: the start of a top-level line at least `lines` lines above the end. */
+function windowStart(prefix: string, lines: number): number {
+  let at = prefix.length;
+  for (let seen = 0; seen <= lines; seen++) {
+    at = prefix.lastIndexOf("\n", at - 1);
+    if (at <= 0) return 0;
+  }
+  for (; at > 0; at = prefix.lastIndexOf("\n", at - 1)) {
+    if (isTopLevelLineAt(prefix, at + 1)) return at + 1;
+  }
+  return 0;
+}
+
+/** Where the parsed window ends: just before a top-level line at least `lines` lines below the start. */
+function windowEnd(suffix: string, lines: number): number {
+  let at = -1;
+  for (let seen = 0; seen <= lines; seen++) {
+    at = suffix.indexOf("\n", at + 1);
+    if (at < 0) return suffix.length;
+  }
+  for (; at >= 0; at = suffix.indexOf("\n", at + 1)) {
+    if (isTopLevelLineAt(suffix, at + 1)) return at + 1;
+  }
+  return suffix.length;
+}
+
+/** A line that starts a top-level statement: not indented, not blank, not a closing bracket. */
+function isTopLevelLineAt(text: string, start: number): boolean {
+  const first = text[start];
+  return first !== undefined && !/[\s)\]}]/.test(first);
 }
 
 function collectErrors(node: SyntaxNode, into: Range[]): Range[] {

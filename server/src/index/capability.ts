@@ -7,6 +7,7 @@
 import * as path from "node:path";
 import type { Logger } from "../base/logger";
 import type { CapabilityModule, ClientPort, WorkProgress } from "../capability/capability";
+import { isEndpoint, type RemoteCredentials } from "../models";
 import type { IndexStatus as IndexStatusInfo } from "../protocol";
 import type { IndexedWorkspaces } from "./indexedWorkspaces";
 import { IndexHostClient } from "./indexHostClient";
@@ -26,6 +27,8 @@ export interface IndexingServices {
   storageFolder: string | undefined;
   /** False when the runtime cannot load SQLite or tree-sitter: indexing stays off and status says why. */
   nativeModulesWork: boolean;
+  /** API keys for a remote embedding engine, handed to each index host over IPC. */
+  credentials: RemoteCredentials;
 }
 
 /** Saves and file events this close together are indexed in one update. */
@@ -38,26 +41,37 @@ export const indexingCapability: CapabilityModule<IndexingServices, IndexSetting
   start(services, settings) {
     const { indexes, logger } = services;
     const progressFor = (root: string) => progressSink(services.client, `Hearth: indexing ${root}`);
+    const hosts: IndexHostClient[] = [];
+    const embedding = settings.models.models?.embedding;
+    const waitForApiKeys = Boolean(embedding && isEndpoint(embedding));
     if (settings.enabled && services.nativeModulesWork) {
       for (const root of indexes.folders.roots) {
         const storage = services.storageFolder ? path.join(services.storageFolder, "index") : undefined;
         const databasePath = defaultIndexPath(root, storage);
         const host = new IndexHostClient(
           services.cliPath,
-          { root, databasePath, config: settings.config, models: settings.models },
+          { root, databasePath, config: settings.config, models: settings.models, waitForApiKeys },
           logger,
+          () => services.credentials.entries(),
         );
+        hosts.push(host);
         indexes.add(
           new WorkspaceIndex(root, databasePath, host, { updateDelayMs }, logger),
           progressFor(root),
         );
       }
     }
+    const stopSendingKeys = services.credentials.onChange(() => {
+      for (const host of hosts) host.sendApiKeys();
+    });
     return {
       filesChanged: (absolutePaths) =>
         indexes.filesChanged(absolutePaths, (index) => progressFor(index.root)),
       status: () => ({ indexes: indexes.statuses().map(indexStatusToProtocol) }),
-      dispose: () => indexes.disposeIndexes(),
+      dispose: () => {
+        stopSendingKeys();
+        indexes.disposeIndexes();
+      },
     };
   },
 };

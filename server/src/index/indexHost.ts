@@ -6,7 +6,8 @@
  */
 
 import { Logger, type LogLevel } from "../base/logger";
-import { type Embedder, ModelEngine, resolveModelsConfig } from "../models";
+import { defaultSecretScanOptions, redactSecrets } from "../guardrails";
+import { type Embedder, ModelEngine, RemoteCredentials, resolveModelsConfig } from "../models";
 import type { IndexHostReply, IndexHostRequest, IndexHostSetup } from "./indexHostProtocol";
 import { IndexSession } from "./indexSession";
 
@@ -16,13 +17,35 @@ export async function runIndexHost(setup: IndexHostSetup): Promise<void> {
   // stdout is not a protocol channel here, but the server relays stderr to its log.
   logger.addSink((level: LogLevel, message: string) => process.stderr.write(`[index ${level}] ${message}\n`));
 
+  const credentials = RemoteCredentials.fromEnvironment();
+  const takeKeys = (keys: Record<string, string>) => {
+    for (const endpoint of credentials.endpoints()) credentials.set(endpoint, null);
+    for (const [endpoint, key] of Object.entries(keys)) credentials.set(endpoint, key);
+  };
+  if (setup.waitForApiKeys) {
+    await new Promise<void>((resolve) => {
+      const first = (request: IndexHostRequest) => {
+        if (request.kind !== "apiKeys") return;
+        takeKeys(request.keys);
+        process.off("message", first);
+        resolve();
+      };
+      process.on("message", first);
+    });
+  }
   let engine: ModelEngine | undefined;
   let embedder: Embedder | undefined;
   let embeddingError: string | null = null;
   if (setup.models) {
     try {
-      engine = ModelEngine.create(resolveModelsConfig(setup.models), logger);
-      embedder = await engine.embedder();
+      // Chunks sent to a remote embedding server are redacted whatever the stored-text setting says.
+      const secrets = setup.config.secrets ?? defaultSecretScanOptions;
+      engine = ModelEngine.create(resolveModelsConfig(setup.models), logger, {
+        credentials,
+        redactRemote: (text) => redactSecrets(text, secrets).text,
+      });
+      // No embedding model by choice (`none`) is lexical search as asked, not an error to show in status.
+      if (engine.configuredModelId("embedding") !== null) embedder = await engine.embedder();
     } catch (error) {
       embeddingError = error instanceof Error ? error.message : String(error);
       logger.warn(`indexing without vectors: ${embeddingError}`);
@@ -60,6 +83,10 @@ export async function runIndexHost(setup: IndexHostSetup): Promise<void> {
     });
 
   process.on("message", (request: IndexHostRequest) => {
+    if (request.kind === "apiKeys") {
+      takeKeys(request.keys);
+      return;
+    }
     if (request.kind === "cancel") {
       running.get(request.id)?.abort();
       return;

@@ -72,7 +72,15 @@ export class IndexHostClient {
     private readonly cliPath: string,
     private readonly setup: IndexHostSetup,
     private readonly logger: Logger,
+    /** The remote engines' API keys, sent to the host over IPC when it starts and by `sendApiKeys`. */
+    private readonly apiKeys: () => Record<string, string> = () => ({}),
   ) {}
+
+  /** Hands the host the current API keys (after the user set one). */
+  sendApiKeys(): void {
+    if (this.setup.waitForApiKeys)
+      this.child?.send({ kind: "apiKeys", keys: this.apiKeys() } satisfies IndexHostRequest);
+  }
 
   /** Starts the host (once) and resolves when it has opened the index and loaded its models. */
   start(): Promise<void> {
@@ -166,6 +174,7 @@ export class IndexHostClient {
       },
     );
     this.child = child;
+    this.sendApiKeys();
     try {
       if (child.pid) setPriority(child.pid, backgroundNiceness);
     } catch (error) {

@@ -14,6 +14,11 @@ export interface IndexHostSetup {
   config: IndexConfig;
   /** Model settings for the embedding role; `null` keeps the index lexical only. */
   models: ModelsSettings | null;
+  /**
+   * The embedding role runs on a remote engine: the host waits for an `apiKeys` message before it calls it.
+   * Keys travel over IPC only, never on the command line.
+   */
+  waitForApiKeys?: boolean;
 }
 
 export type IndexHostRequest =
@@ -22,7 +27,8 @@ export type IndexHostRequest =
   | { kind: "embedQuery"; id: number; text: string }
   /** A reader in the server met damage: check the database (or trust the report when `force`) and rebuild it. */
   | { kind: "repair"; id: number; reason: string; force: boolean }
-  | { kind: "cancel"; id: number };
+  | { kind: "cancel"; id: number }
+  | { kind: "apiKeys"; keys: Record<string, string> };
 
 /** Replies carry the index's totals after every job, and now and then during one, so status reads no database. */
 export type IndexHostReply =

@@ -6,7 +6,7 @@
 
 import { SettingsSection, type WarnSetting } from "../base/settingsReader";
 import { defaultSecretScanOptions, resolveGuardrailsConfig } from "../guardrails";
-import { type ModelsSettings, readModelsSettings } from "../models";
+import { isEndpoint, type ModelsSettings, type RemoteSettings, readModelsSettings } from "../models";
 import type { IndexConfig } from "./indexSession";
 
 export const defaultIndexConfig: IndexConfig = {
@@ -45,6 +45,19 @@ export function resolveIndexSettings(raw: unknown, warn: WarnSetting): IndexSett
       ...(models.models?.embedding !== undefined ? { models: { embedding: models.models.embedding } } : {}),
       ...(models.gpu !== undefined ? { gpu: models.gpu } : {}),
       ...(models.threads !== undefined ? { threads: models.threads } : {}),
+      ...(models.models?.embedding && isEndpoint(models.models.embedding)
+        ? { remote: embeddingRemoteSettings(models.remote ?? {}) }
+        : {}),
     },
+  };
+}
+
+/** The remote settings that concern the embedding role, so another role's change does not respawn index hosts. */
+function embeddingRemoteSettings(remote: RemoteSettings): RemoteSettings {
+  const { providers, models, fimTemplate: _fimTemplate, ...shared } = remote;
+  return {
+    ...shared,
+    ...(providers?.embedding ? { providers: { embedding: providers.embedding } } : {}),
+    ...(models?.embedding ? { models: { embedding: models.embedding } } : {}),
   };
 }

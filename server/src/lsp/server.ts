@@ -43,6 +43,8 @@ export interface ServerParts {
 interface InitializationOptions {
   storagePath?: string;
   settings?: unknown;
+  /** Keys for remote engines from the editor's secret storage, by endpoint; held in memory only. */
+  remoteApiKeys?: Record<string, string>;
 }
 
 export function startLanguageServer(connection: Connection, parts: ServerParts): void {
@@ -105,6 +107,7 @@ export function startLanguageServer(connection: Connection, parts: ServerParts):
         roots,
         storageFolder: initializationOptions.storagePath,
         settings,
+        apiKeys: initializationOptions.remoteApiKeys,
         logger,
         cliPath: parts.cliPath,
         documents: openDocuments,

@@ -4,6 +4,7 @@
  */
 
 import type { GenerationMetrics, ModelRole } from "./generationTypes";
+import type { RemoteStatus } from "./remote/remoteConfig";
 
 export interface BackendStatus {
   /** `idle` until a model is first needed; `error` when no llama.cpp binary loads. */
@@ -38,4 +39,6 @@ export interface ModelStatus {
   requests?: number;
   /** The figures of the most recent request on this role. */
   lastRequest?: GenerationMetrics;
+  /** Set when the role runs on a remote engine: where, how, and whether it answers. */
+  remote?: RemoteStatus;
 }

@@ -82,8 +82,23 @@ export async function generateText(
     stopReason: "eog",
   };
   const generated: Token[] = [];
+  const stats: DecodeStats = {
+    drafted: 0,
+    accepted: 0,
+    targetEvaluations: 0,
+    proposalMs: 0,
+    ...(request.tokenProbabilities ? { tokenProbabilities: [] } : {}),
+  };
   let text = "";
-  const result = (): GenerationResult => ({ text, tokens: generated.slice(), metrics });
+  const result = (): GenerationResult => ({
+    text,
+    tokens: generated.slice(),
+    metrics,
+    // A token cut by a stop string or token is not part of the answer, and neither is its probability.
+    ...(stats.tokenProbabilities
+      ? { tokenProbabilities: stats.tokenProbabilities.slice(0, generated.length) }
+      : {}),
+  });
 
   let pending = tokens.slice(reused);
   // A long prompt goes in batch-sized steps so that cancellation and interactive work get a turn in between.
@@ -97,7 +112,6 @@ export async function generateText(
 
   const stopTokens = new Set(input.stopTokens);
   const stops = input.stop.filter((stop) => stop.length > 0);
-  const stats: DecodeStats = { drafted: 0, accepted: 0, targetEvaluations: 0, proposalMs: 0 };
   let firstTokenAt = 0;
   let lastTokenAt = 0;
   let stopReason: StopReason = "eog";

@@ -5,6 +5,7 @@
  */
 
 import {
+  type GbnfJsonSchema,
   type LlamaContext,
   type LlamaContextSequence,
   type LlamaGrammar,
@@ -141,13 +142,17 @@ export class GenerationModel {
     return slot;
   }
 
-  /** A fresh evaluation state for a GBNF grammar (compiled once, then reused). */
-  async grammarState(grammar: string): Promise<LlamaGrammarEvaluationState> {
-    let compiled = this.grammars.get(grammar);
+  /** A fresh evaluation state for a GBNF grammar or a JSON schema (compiled once, then reused). */
+  async grammarState(grammar: string | { jsonSchema: object }): Promise<LlamaGrammarEvaluationState> {
+    const key = typeof grammar === "string" ? grammar : JSON.stringify(grammar.jsonSchema);
+    let compiled = this.grammars.get(key);
     if (!compiled) {
-      compiled = this.model.llama.createGrammar({ grammar });
-      compiled.catch(() => this.grammars.delete(grammar));
-      this.grammars.set(grammar, compiled);
+      compiled =
+        typeof grammar === "string"
+          ? this.model.llama.createGrammar({ grammar })
+          : this.model.llama.createGrammarForJsonSchema<GbnfJsonSchema>(grammar.jsonSchema as GbnfJsonSchema);
+      compiled.catch(() => this.grammars.delete(key));
+      this.grammars.set(key, compiled);
       while (this.grammars.size > grammarCacheSize) this.grammars.delete(this.grammars.keys().next().value!);
     }
     return new LlamaGrammarEvaluationState({ model: this.model, grammar: await compiled });

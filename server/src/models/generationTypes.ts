@@ -92,16 +92,38 @@ export interface GenerationRequest {
   /** Called with the whole text so far after each token (stop strings held back); answer `stop` to finish early. */
   onText?: (textSoFar: string) => TextHookAnswer;
   /**
-   * A GBNF grammar the answer must follow (llama.cpp's format): tokens it does not allow are never sampled,
-   * and generation ends when it is complete. Speculation is off for such a request.
+   * Also return the probability the model gave each generated token (the show/abstain gate's features).
+   * Off by default: llama.cpp then skips the softmax over the vocabulary.
    */
-  grammar?: string;
+  tokenProbabilities?: boolean;
+  /**
+   * A GBNF grammar the answer must follow (llama.cpp's format), or a JSON schema that node-llama-cpp turns into
+   * one (`createGrammarForJsonSchema`): tokens it does not allow are never sampled, and generation ends when it
+   * is complete. Speculation is off for such a request.
+   */
+  grammar?: string | { jsonSchema: object };
+  /**
+   * The parts of a fill-in-the-middle `prompt`, for remote servers that build the FIM prompt themselves
+   * (llama-server's `/infill`, Ollama's `suffix`); a local model and OpenAI-compatible servers use `prompt`.
+   */
+  infill?: InfillParts;
+}
+
+/** The parts of a fill-in-the-middle request, for servers that build the FIM prompt from them. */
+export interface InfillParts {
+  /** The document before the cursor, ending with the cursor line's own prefix. */
+  prefix: string;
+  suffix: string;
+  /** Repository context (retrieved snippets), least relevant first. */
+  extra: readonly { filename: string; text: string }[];
 }
 
 export interface GenerationResult {
   text: string;
   tokens: number[];
   metrics: GenerationMetrics;
+  /** With `tokenProbabilities`: the probability of each of `tokens`, in order (0 to 1). */
+  tokenProbabilities?: number[];
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * Hearth's inference layer: the one place that imports node-llama-cpp. Everything else reaches models through
- * `ModelEngine` (generation, embeddings, tokens, FIM vocabulary, status) and configures it with `ModelsConfig`.
+ * Hearth's inference layer: the one place that imports node-llama-cpp, and that talks to remote engines.
+ * Everything else reaches models through `ModelEngine` (generation, embeddings, tokens, FIM vocabulary, status)
+ * and configures it with `ModelsConfig`.
  */
 
 export type { BackendStatus, ModelStatus } from "./engineStatus";
@@ -10,6 +11,7 @@ export type {
   GenerationRequest,
   GenerationResult,
   GenerationRole,
+  InfillParts,
   InfillTokens,
   ModelRole,
   PrefixPreparation,
@@ -31,7 +33,7 @@ export {
 } from "./modelCatalog";
 export type { DownloadProgress, DownloadResult } from "./modelDownload";
 export { downloadModelFile } from "./modelDownload";
-export type { Embedder, EmbeddingInfo, EngineStatus } from "./modelEngine";
+export type { Embedder, EmbeddingInfo, EngineOptions, EngineStatus } from "./modelEngine";
 export { ModelEngine } from "./modelEngine";
 export {
   ContextOverflowError,
@@ -50,6 +52,7 @@ export type {
   InputLookupConfig,
   ModelsConfig,
   ModelsSettings,
+  RemoteSettings,
   RoleModelConfig,
 } from "./modelsConfig";
 export {
@@ -61,3 +64,13 @@ export {
 } from "./modelsConfig";
 export { readModelsSettings } from "./modelsSettings";
 export { PriorityLane } from "./priorityScheduler";
+export type { RemoteProviderName, RemoteRoleConfig, RemoteStatus } from "./remote/remoteConfig";
+export {
+  isEndpoint,
+  isLoopbackEndpoint,
+  normaliseEndpoint,
+  RemoteEndpointError,
+  remoteProviders,
+} from "./remote/remoteConfig";
+export { apiKeyEnvironmentVariable, RemoteCredentials } from "./remote/remoteCredentials";
+export { RemoteEngineError } from "./remote/remoteHttp";

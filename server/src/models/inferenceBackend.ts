@@ -24,12 +24,11 @@ export interface InferenceBackend {
   /** llama.cpp errors logged since `mark`, oldest first; used to explain a failed load. */
   recentErrors(mark: number): string[];
   logMark(): number;
-  /** Records that llama.cpp rejected a model file; see `dispose`. */
-  noteFailedLoad(): void;
   /**
-   * Releases this engine's use; the last user frees llama.cpp. node-llama-cpp 3.21.1 never finishes disposing a
-   * Llama instance once llama.cpp has rejected a model file and a context was used afterwards (a leaked dispose
-   * guard); then the instance is released without waiting, since the process can still exit.
+   * Releases this engine's use. The loaded binary stays for the process, for the next engine: a Llama created
+   * after another was disposed lets llama.cpp's log through to stdout (measured: a second engine's embeddings
+   * printed "init: embeddings required..." there), and stdout carries JSON-RPC and `--json` output. Models and
+   * contexts are freed by their engines.
    */
   dispose(): Promise<void>;
 }
@@ -40,9 +39,7 @@ interface SharedLlama {
   vram: { total: number; free: number };
   errors: { at: number; message: string }[];
   counter: number;
-  failedLoads: number;
   loggers: Set<Logger>;
-  users: number;
 }
 
 const shared = new Map<string, Promise<SharedLlama>>();
@@ -61,7 +58,6 @@ export async function openInferenceBackend(options: {
     opening.catch(() => shared.delete(key));
   }
   const state = await opening;
-  state.users++;
   state.loggers.add(options.logger);
   // The instance-wide cap on concurrent threads: the largest any engine asked for.
   const cap = Math.max(options.maxThreads, options.threads);
@@ -87,18 +83,10 @@ export async function openInferenceBackend(options: {
     },
     recentErrors: (mark) => state.errors.filter((entry) => entry.at > mark).map((entry) => entry.message),
     logMark: () => state.counter,
-    noteFailedLoad: () => {
-      state.failedLoads++;
-    },
     dispose: async () => {
       if (released) return;
       released = true;
       state.loggers.delete(options.logger);
-      if (--state.users > 0) return;
-      shared.delete(key);
-      const disposal = state.llama.dispose();
-      if (state.failedLoads === 0) await disposal;
-      else disposal.catch(() => {});
     },
   };
   await backend.refreshVram();
@@ -118,9 +106,7 @@ async function openShared(gpu: GpuChoice, logger: Logger): Promise<SharedLlama> 
     vram: { total: 0, free: 0 },
     errors: [] as { at: number; message: string }[],
     counter: 0,
-    failedLoads: 0,
     loggers: new Set<Logger>(),
-    users: 0,
   };
   const llamaLogger = (level: LlamaLogLevel, message: string) => {
     const text = message.trim();

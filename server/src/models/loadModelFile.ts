@@ -93,7 +93,6 @@ export async function loadModelFile(options: {
     );
     return { model: outcome.value, file, sizeBytes: stat.size, modifiedMs: stat.mtimeMs };
   } catch (error) {
-    backend.noteFailedLoad();
     // llama.cpp's log reaches JavaScript asynchronously, possibly after the failure itself.
     await new Promise((resolve) => setTimeout(resolve, 50));
     const llamaErrors = backend.recentErrors(mark);

@@ -354,6 +354,44 @@ test("speculative decoding (draft model, input lookup) gives the same greedy out
   assert.ok(drafted > 0, "the draft model proposed tokens");
 });
 
+test("token probabilities on request: one per generated token, the same in every speculation mode", async () => {
+  const plain = await engine.generate({
+    role: "completion",
+    prompt: code,
+    maxTokens: 24,
+    speculation: "none",
+  });
+  assert.equal(plain.tokenProbabilities, undefined, "not computed unless asked for");
+  const bySpeculation = new Map<string, number[]>();
+  for (const speculation of ["none", "draft", "inputLookup"] as const) {
+    const result = await engine.generate({
+      role: "completion",
+      prompt: code,
+      maxTokens: 24,
+      speculation,
+      sequenceKey: `probabilities-${speculation}`,
+      tokenProbabilities: true,
+    });
+    assert.equal(result.text, plain.text);
+    const probabilities = result.tokenProbabilities ?? [];
+    assert.equal(probabilities.length, result.tokens.length);
+    assert.ok(probabilities.every((probability) => probability > 0 && probability <= 1));
+    bySpeculation.set(speculation, probabilities);
+  }
+  // Greedy decoding under temperature 0 still reports the model's own distribution, not a certain 1.
+  const none = bySpeculation.get("none")!;
+  assert.ok(
+    none.some((probability) => probability < 0.999),
+    JSON.stringify(none),
+  );
+  for (const speculation of ["draft", "inputLookup"]) {
+    const other = bySpeculation.get(speculation)!;
+    for (const [index, probability] of none.entries()) {
+      assert.ok(Math.abs(probability - other[index]!) < 1e-3);
+    }
+  }
+});
+
 test("input lookup switches to verifying proposals while the output copies its prompt, with the same output", async () => {
   // A fresh engine: what earlier tests taught the shared engine's tuners would decide when this one switches.
   const fresh = createEngine({ models: { completion: "hearth-tiny-code", draft: null, chat: null } });

@@ -5,6 +5,10 @@
  *
  * `create` returns at once and loads nothing: server startup never waits for a model, and a role whose file is
  * missing or corrupt reports `error` while every other role (and the rest of Hearth) keeps working.
+ *
+ * A role whose model is an `http(s)://` address runs on that remote engine instead (`remote/`): the same
+ * requests, metrics and priorities (one scheduler per server), with every text redacted by the guardrails
+ * before it leaves the machine.
  */
 
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
@@ -12,6 +16,7 @@ import * as path from "node:path";
 import type { Token } from "node-llama-cpp";
 import { messageOf } from "../base/errors";
 import type { Logger } from "../base/logger";
+import { redactSecrets } from "../guardrails";
 import { EmbeddingModel } from "./embeddingModel";
 import type { BackendStatus, ModelStatus } from "./engineStatus";
 import { generateText } from "./generateText";
@@ -37,12 +42,17 @@ import type { GenerationRoleConfig, ModelsConfig, RoleModelConfig } from "./mode
 import { prefixStateFile } from "./prefixStates";
 import { PriorityScheduler } from "./priorityScheduler";
 import { promptTokens } from "./promptTokens";
+import { RemoteCredentials } from "./remote/remoteCredentials";
+import { remoteInfillTokens } from "./remote/remoteInfillTokens";
+import { RemoteRole } from "./remote/remoteRole";
 
 type RoleRuntime = GenerationModel | EmbeddingModel | LoadedModelFile;
 
 interface RoleEntry {
   role: ModelRole;
   config: RoleModelConfig | GenerationRoleConfig | null;
+  /** Set when the role runs on a remote engine; then no file is resolved or loaded. */
+  remote: RemoteRole | null;
   state: ModelStatus["state"];
   resolved: ResolvedModelFile | null;
   runtime: RoleRuntime | null;
@@ -83,9 +93,27 @@ export interface Embedder {
   embedQueries(texts: string[], signal?: AbortSignal): Promise<Float32Array[]>;
 }
 
+/** What an engine needs for remote roles besides their configuration. */
+export interface EngineOptions {
+  /** API keys by endpoint, kept in memory; default: only `HEARTH_REMOTE_API_KEY`. */
+  credentials?: RemoteCredentials;
+  /**
+   * Applied to every text sent to a remote engine. Default: the guardrails' secret redaction with its default
+   * rules; the server passes its guardrails policy (the user's allowed values, counted in status).
+   */
+  redactRemote?: (text: string) => string;
+}
+
+/** Texts per remote embedding request, each request one step for the scheduler. */
+const remoteEmbeddingBatch = 32;
+
 export class ModelEngine {
   private readonly entries: Record<ModelRole, RoleEntry>;
   private readonly scheduler = new PriorityScheduler();
+  /** Remote roles queue per server: its capacity is not this machine's. */
+  private readonly remoteSchedulers = new Map<string, PriorityScheduler>();
+  private readonly credentials: RemoteCredentials;
+  private readonly redactRemote: (text: string) => string;
   private readonly files = new Map<string, Promise<LoadedModelFile>>();
   private backend: Promise<InferenceBackend> | null = null;
   private backendState: BackendStatus | null = null;
@@ -94,7 +122,10 @@ export class ModelEngine {
   private constructor(
     private currentConfig: ModelsConfig,
     private readonly logger: Logger,
+    options: EngineOptions,
   ) {
+    this.credentials = options.credentials ?? RemoteCredentials.fromEnvironment();
+    this.redactRemote = options.redactRemote ?? ((text) => redactSecrets(text).text);
     this.entries = {
       completion: this.freshEntry("completion"),
       draft: this.freshEntry("draft"),
@@ -111,6 +142,7 @@ export class ModelEngine {
     const entry: RoleEntry = {
       role,
       config: this.currentConfig.roles[role],
+      remote: null,
       state: "absent",
       resolved: null,
       runtime: null,
@@ -119,7 +151,21 @@ export class ModelEngine {
       requests: 0,
       lastRequest: null,
     };
-    if (entry.config) {
+    if (entry.config?.remote) {
+      try {
+        entry.remote = RemoteRole.create({
+          role,
+          config: entry.config.remote,
+          contextSize: entry.config.contextSize,
+          credentials: this.credentials,
+          redact: this.redactRemote,
+          logger: this.logger,
+        });
+      } catch (error) {
+        entry.state = "error";
+        entry.failure = error as Error;
+      }
+    } else if (entry.config) {
       try {
         entry.resolved = resolveModelFile(entry.config.model, role, this.currentConfig);
       } catch (error) {
@@ -162,6 +208,7 @@ export class ModelEngine {
   /** Frees a role's context, and its weights when no other role shares the file. */
   private async unload(role: ModelRole): Promise<void> {
     const entry = this.entries[role];
+    await entry.remote?.dispose();
     const runtime = await entry.loading?.catch(() => null);
     if (runtime && "dispose" in runtime) await runtime.dispose().catch(() => {});
     const file = entry.resolved?.path;
@@ -177,8 +224,8 @@ export class ModelEngine {
   }
 
   /** Returns at once; nothing loads until `preload` or the first request for a role. */
-  static create(config: ModelsConfig, logger: Logger): ModelEngine {
-    return new ModelEngine(config, logger);
+  static create(config: ModelsConfig, logger: Logger, options: EngineOptions = {}): ModelEngine {
+    return new ModelEngine(config, logger, options);
   }
 
   /** Starts loading the given roles (default: all configured) in the background; failures show in `status()`. */
@@ -188,9 +235,23 @@ export class ModelEngine {
     }
   }
 
-  /** Loads a role (once); throws `ModelUnavailableError` when none is configured, `ModelLoadError` when it fails. */
+  /**
+   * Loads a role (once), or for a remote role contacts its server; throws `ModelUnavailableError` when none is
+   * configured, `ModelLoadError` when a file fails, `RemoteEngineError` when a server does not answer.
+   */
   async load(role: ModelRole): Promise<void> {
-    await this.runtime(role);
+    const remote = this.entries[role].remote;
+    if (remote) await remote.ready();
+    else await this.runtime(role);
+  }
+
+  /** Contacts a remote role's server now (for `hearth models doctor`); `null` for a local role. */
+  async probeRemote(role: ModelRole, signal?: AbortSignal): Promise<{ latencyMs: number } | null> {
+    const remote = this.entries[role].remote;
+    if (!remote) return null;
+    const started = performance.now();
+    await remote.probe(signal);
+    return { latencyMs: Math.round(performance.now() - started) };
   }
 
   /** `hearth/status`'s `backend` and `models`. */
@@ -205,6 +266,7 @@ export class ModelEngine {
   modelStatuses(): ModelStatus[] {
     return modelRoles.map((role) => {
       const entry = this.entries[role];
+      if (entry.remote) return this.remoteStatus(entry, entry.remote);
       const status: ModelStatus = {
         role,
         id: entry.resolved?.id ?? null,
@@ -227,14 +289,43 @@ export class ModelEngine {
     });
   }
 
+  private remoteStatus(entry: RoleEntry, remote: RemoteRole): ModelStatus {
+    const status: ModelStatus = {
+      role: entry.role,
+      id: remote.modelName,
+      path: null,
+      state: remote.state,
+      configured: true,
+      requests: entry.requests,
+      contextSize: remote.contextSize,
+      remote: remote.status(),
+    };
+    if (remote.error) status.error = remote.error.message;
+    if (entry.lastRequest) status.lastRequest = entry.lastRequest;
+    return status;
+  }
+
   /** Generates text for a completion or chat request; rejects with `GenerationAbortedError` when `signal` fires. */
   async generate(request: GenerationRequest, signal?: AbortSignal): Promise<GenerationResult> {
     const started = performance.now();
     throwIfAborted(signal);
+    const entry = this.entries[request.role];
+    const remote = entry.remote;
+    if (remote) {
+      return this.counted(entry, async () => {
+        await remote.ready(signal);
+        const { value } = await this.schedulerFor(entry).run(
+          request.priority ?? "interactive",
+          signal,
+          (control) =>
+            remote.generate(request, control, signal, { started, queuedMs: performance.now() - started }),
+        );
+        return value;
+      });
+    }
     const generation = await this.generationModel(request.role);
     const prompt = promptTokens(generation.model, request.prompt, request.addBos ?? true);
-    const entry = this.entries[request.role];
-    try {
+    return this.counted(entry, async () => {
       const { value } = await this.scheduler.run(
         request.priority ?? "interactive",
         signal,
@@ -254,6 +345,14 @@ export class ModelEngine {
           }
         },
       );
+      return value;
+    });
+  }
+
+  /** Runs a generation and records it in the role's status (a cancelled one with what it did so far). */
+  private async counted(entry: RoleEntry, run: () => Promise<GenerationResult>): Promise<GenerationResult> {
+    try {
+      const value = await run();
       entry.requests++;
       entry.lastRequest = value.metrics;
       return value;
@@ -261,6 +360,17 @@ export class ModelEngine {
       if (error instanceof GenerationAbortedError && error.partial) entry.lastRequest = error.partial.metrics;
       throw error;
     }
+  }
+
+  private schedulerFor(entry: RoleEntry): PriorityScheduler {
+    if (!entry.remote) return this.scheduler;
+    const endpoint = entry.remote.config.endpoint;
+    let scheduler = this.remoteSchedulers.get(endpoint);
+    if (!scheduler) {
+      scheduler = new PriorityScheduler();
+      this.remoteSchedulers.set(endpoint, scheduler);
+    }
+    return scheduler;
   }
 
   /**
@@ -274,6 +384,21 @@ export class ModelEngine {
     priority: RequestPriority = "background",
   ): Promise<Float32Array[]> {
     throwIfAborted(signal);
+    const entry = this.entries.embedding;
+    const remote = entry.remote;
+    if (remote) {
+      await remote.ready(signal);
+      const vectors: Float32Array[] = [];
+      for (let start = 0; start < texts.length; start += remoteEmbeddingBatch) {
+        const batch = texts.slice(start, start + remoteEmbeddingBatch);
+        const { value } = await this.schedulerFor(entry).run(priority, signal, () =>
+          remote.embed(batch, signal),
+        );
+        vectors.push(...value);
+      }
+      entry.requests++;
+      return vectors;
+    }
     const embedding = (await this.runtime("embedding")) as EmbeddingModel;
     const inputs = texts.map((text) => embedding.tokenize(text).slice(0, embedding.maxInputTokens));
     const vectors: Float32Array[] = [];
@@ -303,6 +428,16 @@ export class ModelEngine {
   }
 
   async embeddingInfo(): Promise<EmbeddingInfo> {
+    const remote = this.entries.embedding.remote;
+    if (remote) {
+      await remote.ready();
+      return {
+        dimensions: await remote.embeddingDimensions(),
+        maxInputTokens: remoteInputTokens(remote),
+        queryPrefix: "",
+        documentPrefix: "",
+      };
+    }
     const embedding = (await this.runtime("embedding")) as EmbeddingModel;
     const entry = this.entries.embedding.resolved?.entry;
     return {
@@ -313,8 +448,21 @@ export class ModelEngine {
     };
   }
 
-  /** Loads the embedding model and returns it as an `Embedder`. */
+  /** Loads the embedding model (or reaches its server) and returns it as an `Embedder`. */
   async embedder(): Promise<Embedder> {
+    const remote = this.entries.embedding.remote;
+    if (remote) {
+      const info = await this.embeddingInfo();
+      return {
+        // The server's model, not its address: moving the server keeps the vectors, changing the model does not.
+        modelId: `${remote.config.provider}:${remote.modelName ?? "default"}`,
+        dimension: info.dimensions,
+        maxTokens: info.maxInputTokens,
+        countTokens: (text) => remote.countTokens(text),
+        embed: (texts, signal, priority = "background") => this.embed(texts, signal, priority),
+        embedQueries: (texts, signal) => this.embed(texts, signal, "interactive"),
+      };
+    }
     const embedding = (await this.runtime("embedding")) as EmbeddingModel;
     const info = await this.embeddingInfo();
     const loaded = embedding.loaded;
@@ -342,25 +490,45 @@ export class ModelEngine {
 
   /** Token ids of `text` for a role's model. `special` recognises special-token text such as FIM markers. */
   async tokenize(role: ModelRole, text: string, options: { special?: boolean } = {}): Promise<number[]> {
+    this.refuseRemote(role, "token ids");
     return this.modelOf(await this.runtime(role)).tokenize(text, options.special ?? false);
   }
 
   /** Tokens `text` takes in a role's model, for prompt budgets (special-token text counted as plain text). */
   async countTokens(role: ModelRole, text: string): Promise<number> {
+    const remote = this.entries[role].remote;
+    if (remote) {
+      await remote.ready();
+      return remote.countTokens(text);
+    }
     return (await this.tokenize(role, text)).length;
   }
 
   async detokenize(role: ModelRole, tokens: readonly number[]): Promise<string> {
+    this.refuseRemote(role, "token ids");
     return this.modelOf(await this.runtime(role)).detokenize(tokens as never, true);
   }
 
   /** The context size a generation role actually got (configured, clamped to what the model was trained on). */
   async contextSize(role: GenerationRole): Promise<number> {
+    const remote = this.entries[role].remote;
+    if (remote) {
+      await remote.ready();
+      return remote.contextSize;
+    }
     return (await this.generationModel(role)).contextSize;
   }
 
-  /** The completion model's FIM tokens from its GGUF metadata, or `null` when it has none (no FIM support). */
+  /**
+   * The completion model's FIM tokens from its GGUF metadata (for a remote model, from the server's
+   * vocabulary where it can tell), or `null` when it has none or cannot say.
+   */
   async infillTokens(): Promise<InfillTokens | null> {
+    const remote = this.entries.completion.remote;
+    if (remote) {
+      await remote.ready();
+      return remoteInfillTokens(remote.provider);
+    }
     const model = (await this.generationModel("completion")).model;
     const { prefix, suffix, middle } = model.tokens.infill;
     if (prefix === null || suffix === null) return null;
@@ -390,6 +558,7 @@ export class ModelEngine {
     signal?: AbortSignal,
   ): Promise<PrefixPreparation> {
     const started = performance.now();
+    this.refuseRemote(request.role, "prefix states (the server keeps its own KV cache)");
     const generation = await this.generationModel(request.role);
     const { tokens } = promptTokens(generation.model, request.prefix, true);
     const loaded = generation.loaded;
@@ -451,6 +620,7 @@ export class ModelEngine {
    * this prefix resident (`preparePrefix`) and saved as a state file, so its first turn need not evaluate it.
    */
   async chatPrefixTokens(role: GenerationRole, system: ChatMessage): Promise<number[]> {
+    this.refuseRemote(role, "chat prefix tokens");
     const model = (await this.generationModel(role)).model;
     const render = (content: string) =>
       promptTokens(model, { messages: [system, { role: "user", content }] }, true).tokens;
@@ -463,6 +633,8 @@ export class ModelEngine {
 
   /** Forgets a sequence's KV cache, so the next request on it starts cold (benchmarks, tests). */
   async clearSequence(role: GenerationRole, sequenceKey: string = role): Promise<void> {
+    // A remote server's KV cache is its own business.
+    if (this.entries[role].remote) return;
     const generation = await this.generationModel(role);
     const { slot, release } = await generation.acquire(sequenceKey, undefined);
     try {
@@ -474,6 +646,7 @@ export class ModelEngine {
 
   /** Whether a role can use draft speculation (a draft model is loaded and shares its vocabulary). */
   async hasDraft(role: GenerationRole): Promise<boolean> {
+    if (this.entries[role].remote) return false;
     return (await this.generationModel(role)).hasDraft;
   }
 
@@ -482,19 +655,32 @@ export class ModelEngine {
    * keystroke path where awaiting the tokenizer per line would cost more than counting.
    */
   async tokenCounter(role: ModelRole): Promise<(text: string) => number> {
+    const remote = this.entries[role].remote;
+    if (remote) {
+      await remote.ready();
+      return (text) => remote.countTokens(text);
+    }
     const model = this.modelOf(await this.runtime(role));
     return (text) => model.tokenize(text, false).length;
+  }
+
+  /** Whether a role runs on a remote engine (which keeps its own KV cache, so there are no prefix states). */
+  isRemote(role: ModelRole): boolean {
+    return this.entries[role].config?.remote != null;
   }
 
   /** What identifies a role's model in caches: its catalog id, else its file path; `null` when none is configured. */
   configuredModelId(role: ModelRole): string | null {
     const entry = this.entries[role];
     if (!entry.config) return null;
+    if (entry.config.remote) return entry.config.remote.model ?? entry.config.remote.endpoint;
     return entry.resolved?.id ?? entry.resolved?.path ?? entry.config.model;
   }
 
   /** The FIM template family the catalog names for the completion model, when it is a catalog model. */
   fimTemplate(): string | null {
+    const remote = this.entries.completion.config?.remote;
+    if (remote) return remote.fimTemplate;
     return this.entries.completion.resolved?.entry?.fimTemplate ?? null;
   }
 
@@ -509,6 +695,7 @@ export class ModelEngine {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    await Promise.all(modelRoles.map((role) => this.entries[role].remote?.dispose()));
     const runtimes = await Promise.allSettled(modelRoles.map((role) => this.entries[role].loading));
     for (const outcome of runtimes) {
       const runtime = outcome.status === "fulfilled" ? outcome.value : null;
@@ -516,6 +703,15 @@ export class ModelEngine {
     }
     for (const file of this.files.values()) await (await file.catch(() => null))?.model.dispose();
     if (this.backend) await (await this.backend.catch(() => null))?.dispose();
+  }
+
+  private refuseRemote(role: ModelRole, what: string): void {
+    if (this.entries[role].remote) {
+      throw new ModelUnavailableError(
+        role,
+        `${what} are for local models; this role runs on a remote engine`,
+      );
+    }
   }
 
   private modelOf(runtime: RoleRuntime) {
@@ -632,4 +828,9 @@ export class ModelEngine {
       throw new ModelLoadError(role, file, `no llama.cpp backend loads in this runtime: ${messageOf(error)}`);
     }
   }
+}
+
+/** Most tokens (estimated) one remote embedding input should have: the server's context less a margin. */
+function remoteInputTokens(remote: RemoteRole): number {
+  return Math.max(16, remote.contextSize - 8);
 }

@@ -8,12 +8,20 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { ModelRole, SpeculationMode } from "./generationTypes";
 import { findNativeModelsDirectory, loadModelCatalog, type ModelCatalog } from "./modelCatalog";
+import {
+  isEndpoint,
+  normaliseEndpoint,
+  type RemoteProviderName,
+  type RemoteRoleConfig,
+} from "./remote/remoteConfig";
 
 export type GpuChoice = "auto" | false | "cuda" | "vulkan" | "metal";
 
 export interface RoleModelConfig {
-  /** A catalog id, or a path to a `.gguf` file. */
+  /** A catalog id, a path to a `.gguf` file, or a remote engine's address (then `remote` says how to use it). */
   model: string;
+  /** Set when the role runs on a remote engine rather than in this process. */
+  remote?: RemoteRoleConfig;
   /** Tokens of KV cache per sequence; clamped to what the model was trained on. */
   contextSize: number;
   /** Tokens per llama.cpp decode call; also the step at which a long prompt checks for cancellation. */
@@ -95,7 +103,22 @@ export interface ModelsSettings {
   nativeModelsDirectory?: string;
   stateDirectory?: string;
   catalog?: ModelCatalog;
+  /** How roles whose model is an `http(s)://` address reach their server. */
+  remote?: RemoteSettings;
 }
+
+export interface RemoteSettings {
+  /** Per role; default `openai-compatible`, which llama-server, vLLM, LM Studio, TGI and Ollama all speak. */
+  providers?: Partial<Record<ModelRole, RemoteProviderName>>;
+  /** Per role: the model name the server knows. */
+  models?: Partial<Record<ModelRole, string>>;
+  fimTemplate?: string;
+  timeoutSeconds?: number;
+  caFile?: string;
+}
+
+/** Remote requests wait this long to connect, for an answer to start, or for the next piece of one. */
+export const defaultRemoteTimeoutSeconds = 30;
 
 /** The role defaults: Hearth's own tiny models, so completion and indexing work out of the box. */
 export const defaultRoleModels: Record<ModelRole, string | null> = {
@@ -166,14 +189,18 @@ export function resolveModelsConfig(
   const catalog = settings.catalog ?? loadModelCatalog(catalogFile(settings));
   const modelFor = (role: ModelRole): string | null => {
     const chosen = settings.models?.[role];
+    // A remote server drafts for itself (llama-server's --model-draft, vLLM's speculative_config).
+    if (role === "draft" && chosen && isEndpoint(chosen)) return null;
     return chosen === undefined ? defaultRoleModels[role] : chosen;
   };
   const base = (role: ModelRole, sequences: number): RoleModelConfig | null => {
     const model = modelFor(role);
     if (!model) return null;
     const contextSize = settings.contextSize?.[role] ?? defaultContextSizes[role];
+    const remote = isEndpoint(model) ? remoteRoleConfig(role, model, settings.remote ?? {}) : undefined;
     return {
-      model: isModelPath(model) ? path.resolve(model) : model,
+      model: remote ? remote.endpoint : isModelPath(model) ? path.resolve(model) : model,
+      ...(remote ? { remote } : {}),
       contextSize,
       // Embeddings must see a whole input in one batch; generation uses llama.cpp's usual 512.
       batchSize: role === "embedding" ? contextSize : Math.min(512, contextSize),
@@ -212,11 +239,26 @@ export function resolveModelsConfig(
   };
 }
 
+function remoteRoleConfig(role: ModelRole, model: string, remote: RemoteSettings): RemoteRoleConfig {
+  return {
+    endpoint: normaliseEndpoint(model),
+    provider: remote.providers?.[role] ?? "openai-compatible",
+    model: remote.models?.[role] ?? null,
+    fimTemplate: remote.fimTemplate ?? null,
+    timeoutMs: Math.round((remote.timeoutSeconds ?? defaultRemoteTimeoutSeconds) * 1000),
+    caFile: remote.caFile ? path.resolve(remote.caFile) : null,
+  };
+}
+
 function catalogFile(settings: ModelsSettings): string {
   return path.join(settings.nativeModelsDirectory ?? findNativeModelsDirectory(), "catalog.json");
 }
 
-/** A model setting is a path when it names a `.gguf` file or contains a path separator; otherwise a catalog id. */
+/**
+ * A model setting is a path when it names a `.gguf` file or contains a path separator (and is not an
+ * `http(s)://` address); otherwise a catalog id.
+ */
 export function isModelPath(model: string): boolean {
+  if (isEndpoint(model)) return false;
   return model.endsWith(".gguf") || model.includes("/") || model.includes("\\");
 }

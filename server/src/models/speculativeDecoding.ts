@@ -24,6 +24,8 @@ export interface TokenProposer {
 }
 
 export interface DecodeStats {
+  /** When set, the probability the target gave each yielded token is appended here. */
+  tokenProbabilities?: number[];
   /** Proposed tokens the target evaluated. */
   drafted: number;
   /** Proposed tokens the target confirmed. */
@@ -47,9 +49,17 @@ export async function* plainDecode(
   },
   stats: DecodeStats,
 ): AsyncGenerator<Token> {
-  for await (const token of sequence.evaluate(pending, options)) {
+  if (!stats.tokenProbabilities) {
+    for await (const token of sequence.evaluate(pending, options)) {
+      stats.targetEvaluations++;
+      yield token;
+    }
+    return;
+  }
+  for await (const output of sequence.evaluateWithMetadata(pending, { confidence: true }, options)) {
     stats.targetEvaluations++;
-    yield token;
+    stats.tokenProbabilities.push(output.confidence);
+    yield output.token;
   }
 }
 
@@ -189,10 +199,18 @@ export async function* speculativeDecode(
       stats.proposalMs += proposalMs;
       tuner.recordProposals(proposals.length, proposalMs);
     }
-    const { emitted } = await verifyProposals(sequence, feed, proposals, tuner, options, stats);
-    for (const token of emitted) {
+    const { emitted, probabilities } = await verifyProposals(
+      sequence,
+      feed,
+      proposals,
+      tuner,
+      options,
+      stats,
+    );
+    for (const [index, token] of emitted.entries()) {
       if (sequence.model.isEogToken(token)) return;
       history.push(token);
+      stats.tokenProbabilities?.push(probabilities[index]!);
       yield token;
     }
     feed = [emitted.at(-1)!];
@@ -236,7 +254,7 @@ export async function* inputLookupDecode(
           const proposals = budget > 0 ? (await proposer.propose(history, budget)).slice(0, budget) : [];
           fruitless = proposals.length === 0 ? fruitless + 1 : 0;
           if (budget <= 0 || fruitless >= 2) break;
-          const { emitted, accepted } = await verifyProposals(
+          const { emitted, accepted, probabilities } = await verifyProposals(
             sequence,
             feed,
             proposals,
@@ -245,9 +263,10 @@ export async function* inputLookupDecode(
             stats,
           );
           copied += accepted;
-          for (const token of emitted) {
+          for (const [index, token] of emitted.entries()) {
             if (sequence.model.isEogToken(token)) return;
             history.push(token);
+            stats.tokenProbabilities?.push(probabilities[index]!);
             generated++;
             yield token;
           }
@@ -256,10 +275,13 @@ export async function* inputLookupDecode(
         verifying = false;
       }
       // Plain decoding, with the lookup's proposals checked against what the target generates.
-      const evaluation = sequence.evaluate(feed, {
-        temperature: 0,
-        evaluationPriority: options.evaluationPriority,
-      });
+      const plainOptions = { temperature: 0, evaluationPriority: options.evaluationPriority };
+      const evaluation = stats.tokenProbabilities
+        ? tokensRecordingConfidence(
+            sequence.evaluateWithMetadata(feed, { confidence: true }, plainOptions),
+            stats.tokenProbabilities,
+          )
+        : sequence.evaluate(feed, plainOptions);
       let proposal = await proposer.propose(history, tuner.maxProposals);
       let matched = 0;
       let carriesPrompt = feed.length > 1;
@@ -317,9 +339,10 @@ async function verifyProposals(
   tuner: SpeculationTuner,
   options: { evaluationPriority: 1 | 5 },
   stats: DecodeStats,
-): Promise<{ emitted: Token[]; accepted: number }> {
+): Promise<{ emitted: Token[]; accepted: number; probabilities: number[] }> {
   const model = sequence.model;
-  const next = { generateNext: { token: true, options: { temperature: 0 } } } as const;
+  const confidence = stats.tokenProbabilities !== undefined;
+  const next = { generateNext: { token: true, confidence, options: { temperature: 0 } } } as const;
   const items = [
     ...feed.slice(0, -1),
     [feed.at(-1)!, next] as const,
@@ -337,12 +360,15 @@ async function verifyProposals(
   let token = outputs[first]?.next.token;
   if (token == null) throw new Error("llama.cpp sampled no token");
   const emitted: Token[] = [token];
+  const probabilities = [outputs[first]?.next.confidence ?? 0];
   let accepted = 0;
   while (accepted < proposals.length && proposals[accepted] === token && !model.isEogToken(token)) {
-    token = outputs[first + 1 + accepted]?.next.token;
+    const output = outputs[first + 1 + accepted]?.next;
+    token = output?.token;
     if (token == null) break;
     accepted++;
     emitted.push(token);
+    probabilities.push(output?.confidence ?? 0);
   }
   stats.accepted += accepted;
   tuner.recordOutcome(proposals.length, accepted);
@@ -352,7 +378,18 @@ async function verifyProposals(
       { start: sequence.nextTokenIndex - rejected, end: sequence.nextTokenIndex },
     ]);
   }
-  return { emitted, accepted };
+  return { emitted, accepted, probabilities };
+}
+
+/** The tokens of a metadata evaluation, with the probability the target gave each appended to `into`. */
+async function* tokensRecordingConfidence(
+  outputs: AsyncIterable<{ token: Token; confidence: number }>,
+  into: number[],
+): AsyncGenerator<Token, void, undefined> {
+  for await (const output of outputs) {
+    into.push(output.confidence);
+    yield output.token;
+  }
 }
 
 /**

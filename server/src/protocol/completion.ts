@@ -38,6 +38,11 @@ export interface SuggestionFacts {
   serverLatencyMs?: number;
   promptTokens?: number;
   reusedPromptTokens?: number;
+  /**
+   * The learned show/abstain gate's features of this suggestion (while the gate is on): feedback then labels
+   * them with what the user did, and the next training of the gate learns from it.
+   */
+  gateFeatures?: number[];
 }
 
 /**

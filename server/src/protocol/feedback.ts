@@ -215,11 +215,16 @@ export interface RatingEvent extends FeedbackEventBase {
   rating: "up" | "down";
 }
 
-/** Review signals: a finding accepted (its fix applied or kept) or dismissed. */
+/**
+ * Review signals: a finding accepted (its fix applied or kept) or dismissed. `subjectId` is the finding's id
+ * (`ReviewFinding.id`); `category` and `source` say what kind of finding it was.
+ */
 export interface FindingEvent extends FeedbackEventBase {
   surface: "review";
   type: "findingAccepted" | "findingDismissed";
   reason?: string;
+  category?: string;
+  source?: string;
 }
 
 export type InlineFeedbackEvent =
@@ -331,6 +336,16 @@ export interface ChatFeedbackFigures {
   medianAnswerMs: number | null;
 }
 
+/** What the user did with review findings: their latest answer per finding. */
+export interface ReviewFeedbackFigures {
+  accepted: number;
+  dismissed: number;
+  /** accepted / (accepted + dismissed). */
+  acceptedRate: number | null;
+  /** Per category (the learned detector's bug kinds, a model's categories). */
+  byCategory: Record<string, { accepted: number; dismissed: number }>;
+}
+
 export interface FeedbackStats extends FeedbackFigures {
   databasePath: string | null;
   /** Whether collection is on. */
@@ -357,6 +372,7 @@ export interface FeedbackStats extends FeedbackFigures {
   byContextSource: Record<string, FeedbackSliceFigures>;
   daily: DailyFigures[];
   chat: ChatFeedbackFigures;
+  review: ReviewFeedbackFigures;
   /** Events stored (all surfaces). */
   storedEvents: number;
 }

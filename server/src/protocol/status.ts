@@ -80,6 +80,23 @@ export interface ModelStatus {
   requests?: number;
   /** The figures of the most recent request on this role. */
   lastRequest?: GenerationMetrics;
+  /** Set when the role runs on a remote engine (`hearth.models.<role>` is an address). */
+  remote?: RemoteEngineStatus;
+}
+
+export interface RemoteEngineStatus {
+  endpoint: string;
+  provider: "llama-server" | "openai-compatible" | "ollama";
+  /** The model the server reported, else the configured name. */
+  model: string | null;
+  /** `null` until the server was first contacted. */
+  reachable: boolean | null;
+  /** Round trip of the last successful check, in milliseconds. */
+  latencyMs: number | null;
+  checkedAt: string | null;
+  /** The API route of the last generation (`/infill`, `/v1/completions`, ...). */
+  route: string | null;
+  error?: string;
 }
 
 export type SpeculationMode = "none" | "draft" | "inputLookup";

@@ -22,6 +22,8 @@ export interface StoredSuggestionFacts {
   source?: string;
   contextSources?: string[];
   serverLatencyMs?: number;
+  /** The learned gate's features of the suggestion (see `protocol/completion.ts`). */
+  gateFeatures?: number[];
 }
 
 export type StoredInlineEvent = StoredEventBase & { surface: "inline" } & (

@@ -93,6 +93,13 @@ export interface ChatEventRow {
   totalMs: number | null;
 }
 
+/** One review event (a finding accepted or dismissed) as the review figures read it. */
+export interface ReviewEventRow {
+  type: string;
+  subjectId: string;
+  category: string | null;
+}
+
 export interface StoredEvent {
   id: number;
   event: StoredFeedbackEvent;
@@ -291,6 +298,21 @@ export class FeedbackStore {
       activeMs: Number(row.activeMs) || 0,
       requests: Number(row.requests) || 0,
       typedChars: Number(row.typedChars) || 0,
+    }));
+  }
+
+  /** Review finding events since `sinceMs`, oldest first (one or two per finding the user answered). */
+  reviewEvents(sinceMs?: number): ReviewEventRow[] {
+    const rows = this.database
+      .prepare(
+        `select type, subject_id as subjectId, json_extract(payload, '$.category') as category
+         from events where surface = 'review' and at >= ? order by id`,
+      )
+      .all(sinceMs ?? 0) as Record<string, unknown>[];
+    return rows.map((row) => ({
+      type: String(row.type),
+      subjectId: String(row.subjectId),
+      category: typeof row.category === "string" ? row.category : null,
     }));
   }
 

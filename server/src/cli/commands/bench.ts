@@ -1,15 +1,17 @@
 /** `hearth bench <what>`: performance benchmarks that print JSON (percentiles, measured side by side). */
 
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { runChatBench } from "../../bench/chatBench";
 import { runCompletionBench } from "../../bench/completionBench";
+import { runEnginesBench } from "../../bench/enginesBench";
 import { runFootprintBench } from "../../bench/footprintBench";
 import { runIndexBench } from "../../bench/indexBench";
 import { defaultRetrievalBenchConfig, runRetrievalBench } from "../../bench/retrievalBench";
 import { runSoakBench } from "../../bench/soakBench";
 import { findPythonStandardLibrary } from "../../eval/retrievalEval";
+import { type RemoteProviderName, remoteProviders } from "../../models";
 import { createCliEngine, optionalEmbedder, stderrLogger } from "../cliEngine";
 import { createProgressReporter } from "../progressReporter";
 import { CliError, integerAtLeast, printable } from "./cliErrors";
@@ -140,6 +142,58 @@ export function registerBenchCommand(program: Command): Command {
         progress.stop();
       }
     });
+  bench
+    .command("engines")
+    .description(
+      "simulated users completing against a remote engine on this machine and the in-process engine, side by side",
+    )
+    .requiredOption("--engine <url>", "the remote engine's address (127.0.0.1, localhost or ::1 only)")
+    .option("--provider <name>", "llama-server, openai-compatible or ollama", "llama-server")
+    .option("--remote-model <name>", "the model name the server knows (openai-compatible, ollama)")
+    .option("--users <n>", "simultaneous users (1-16)", (value) => Number.parseInt(value, 10), 4)
+    .option("--requests <n>", "requests per user (1-64)", (value) => Number.parseInt(value, 10), 8)
+    .option("--seconds <n>", "time limit per engine (1-600)", (value) => Number.parseInt(value, 10), 120)
+    .option("--max-tokens <n>", "tokens per completion", (value) => Number.parseInt(value, 10), 24)
+    .option("--files <paths...>", "source files to complete in (default: modules of the system Python)")
+    .option("--json", "print one JSON object")
+    .action(
+      async (options: {
+        engine: string;
+        provider: string;
+        remoteModel?: string;
+        users: number;
+        requests: number;
+        seconds: number;
+        maxTokens: number;
+        files?: string[];
+        json?: boolean;
+      }) => {
+        if (!(remoteProviders as readonly string[]).includes(options.provider)) {
+          throw new Error(`unknown --provider ${options.provider} (${remoteProviders.join(", ")})`);
+        }
+        const paths =
+          options.files ?? defaultTraceFiles().map((file) => path.join(findPythonStandardLibrary(), file));
+        const progress = createProgressReporter();
+        try {
+          const result = await runEnginesBench({
+            endpoint: options.engine,
+            provider: options.provider as RemoteProviderName,
+            ...(options.remoteModel ? { remoteModel: options.remoteModel } : {}),
+            users: options.users,
+            requestsPerUser: options.requests,
+            seconds: options.seconds,
+            maxTokens: options.maxTokens,
+            files: paths.map((file) => ({ path: path.basename(file), text: readFileSync(file, "utf8") })),
+            logger: stderrLogger(),
+            onProgress: (done, total, label) => progress.update(done, total, label),
+          });
+          progress.stop();
+          printResult(result, options.json);
+        } finally {
+          progress.stop();
+        }
+      },
+    );
   bench
     .command("chat")
     .description("chat time to first token: cold, next turn (KV reuse) and a saved prefix state file")

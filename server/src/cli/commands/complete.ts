@@ -20,6 +20,8 @@ interface CompleteOptions {
   root: string;
   db?: string;
   model?: string;
+  provider?: string;
+  remoteModel?: string;
   context: boolean;
 }
 
@@ -33,7 +35,15 @@ export function registerCompleteCommand(program: Command): void {
       "--db <file>",
       "the index to take cross-file snippets from (default: the workspace's, if indexed)",
     )
-    .option("--model <model>", "completion model: catalog id or .gguf path (default: Hearth's tiny model)")
+    .option(
+      "--model <model>",
+      "completion model: catalog id, .gguf path or a remote engine's http(s):// address (default: Hearth's tiny model)",
+    )
+    .option(
+      "--provider <name>",
+      "for an address: llama-server, openai-compatible or ollama (default: openai-compatible)",
+    )
+    .option("--remote-model <name>", "for an address: the model name the server knows")
     .option("--no-context", "no cross-file snippets")
     .option("--explain", "print the decisions and the exact prompt")
     .option("--json", "print one JSON object")
@@ -57,7 +67,11 @@ export function registerCompleteCommand(program: Command): void {
       const core = await createCore({
         roots: [root],
         settings: {
-          models: options.model ? { completion: options.model } : {},
+          models: {
+            ...(options.model ? { completion: options.model } : {}),
+            ...(options.provider ? { providers: { completion: options.provider } } : {}),
+            ...(options.remoteModel ? { remoteModels: { completion: options.remoteModel } } : {}),
+          },
           completion: { crossFileContext: options.context, debounce: false, cache: false },
         },
         logger,

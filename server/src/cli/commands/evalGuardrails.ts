@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
+import { percentile, ratio } from "../../base/numbers";
 import { classifyInjection, findDangerousCommands, findSecrets } from "../../guardrails";
 import { type GuardEvalRow, runGuardrailsEval } from "../../guardrails/guardrailsEval";
 import { SuggestionParseCheck } from "../../guardrails/parseCheck";
@@ -69,7 +70,7 @@ export function registerEvalGuardrailsCommand(evaluate: Command): void {
  */
 async function measureParseCheck() {
   const check = new SuggestionParseCheck(createParserBackend());
-  const times: number[] = [];
+  const microseconds: number[] = [];
   let modelCompletions = 0;
   let modelCompletionsBlocked = 0;
   let originalCode = 0;
@@ -78,7 +79,7 @@ async function measureParseCheck() {
     if (!isLanguageId(item.language)) continue;
     const started = performance.now();
     const outcome = await check.check(item.language, item.prefix, item.completion, item.suffix);
-    times.push(performance.now() - started);
+    microseconds.push((performance.now() - started) * 1000);
     modelCompletions++;
     if (outcome === "breaksParse") modelCompletionsBlocked++;
     originalCode++;
@@ -86,14 +87,14 @@ async function measureParseCheck() {
       originalCodeBlocked++;
     }
   }
-  times.sort((a, b) => a - b);
   return {
     modelCompletions,
     modelCompletionsBlocked,
     originalCode,
     originalCodeBlocked,
-    falseRefusalRate: originalCode ? Math.round((originalCodeBlocked / originalCode) * 10000) / 10000 : 0,
-    p50Us: Math.round((times[Math.floor(times.length / 2)] ?? 0) * 10000) / 10,
+    falseRefusalRate: ratio(originalCodeBlocked, originalCode),
+    p50Us: percentile(microseconds, 0.5, 1),
+    p90Us: percentile(microseconds, 0.9, 1),
   };
 }
 

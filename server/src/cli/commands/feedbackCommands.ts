@@ -56,6 +56,7 @@ export function registerFeedbackCommands(program: Command): void {
                 store.activity(sinceMs),
                 context,
                 store.chatEvents(sinceMs),
+                store.reviewEvents(sinceMs),
               )
             : computeFeedbackStats([], [], context);
         });
@@ -278,6 +279,13 @@ function formatStats(stats: FeedbackStats): string {
     `chat code used     ${stats.chat.usedAnswers} answers (${percent(stats.chat.usedRate)}): copied ${stats.chat.copies}, ` +
       `inserted ${stats.chat.inserts}, applied ${stats.chat.applies}; regenerated ${stats.chat.regenerations}; ` +
       `thumbs up ${stats.chat.thumbsUp}, down ${stats.chat.thumbsDown}`,
+    `review findings    accepted ${stats.review.accepted}, dismissed ${stats.review.dismissed} (${percent(stats.review.acceptedRate)} accepted)` +
+      Object.entries(stats.review.byCategory)
+        .map(
+          ([category, figures]) =>
+            `; ${category} ${figures.accepted}/${figures.accepted + figures.dismissed}`,
+        )
+        .join(""),
   ];
   return `${lines.join("\n")}\n`;
 }

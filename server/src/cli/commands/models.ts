@@ -11,6 +11,7 @@ import {
   downloadModelFile,
   findCatalogEntry,
   type GpuChoice,
+  isEndpoint,
   listInstalledModels,
   ModelEngine,
   type ModelRole,
@@ -19,6 +20,8 @@ import {
   measureMemoryBandwidth,
   modelRoles,
   parseModelUri,
+  type RemoteProviderName,
+  remoteProviders,
   resolveModelFile,
   resolveModelsConfig,
 } from "../../models";
@@ -34,6 +37,8 @@ export interface ModelFlags {
   embedding?: string;
   threads?: string;
   gpu?: string;
+  provider?: string;
+  remoteModel?: string;
 }
 
 export function addModelFlags(command: Command): Command {
@@ -43,7 +48,12 @@ export function addModelFlags(command: Command): Command {
     .option("--chat <model>", "catalog id or .gguf path for chat and review (`none` to disable)")
     .option("--embedding <model>", "catalog id or .gguf path for embeddings (`none` to disable)")
     .option("--threads <n>", "CPU threads for llama.cpp (default: cores - 1)")
-    .option("--gpu <kind>", "auto, cuda, vulkan, metal or cpu (default: auto)");
+    .option("--gpu <kind>", "auto, cuda, vulkan, metal or cpu (default: auto)")
+    .option(
+      "--provider <name>",
+      `for roles given as http(s):// addresses: ${remoteProviders.join(", ")} (default: openai-compatible)`,
+    )
+    .option("--remote-model <name>", "for roles given as addresses: the model name the server knows");
 }
 
 export function settingsFromFlags(flags: ModelFlags): ModelsSettings {
@@ -53,6 +63,20 @@ export function settingsFromFlags(flags: ModelFlags): ModelsSettings {
     if (value !== undefined) models[role] = value === "none" ? null : value;
   }
   const settings: ModelsSettings = { models };
+  if (flags.provider !== undefined && !(remoteProviders as readonly string[]).includes(flags.provider)) {
+    throw new Error(`unknown --provider ${flags.provider} (${remoteProviders.join(", ")})`);
+  }
+  const remoteRoles = modelRoles.filter((role) => flags[role] !== undefined && isEndpoint(flags[role]!));
+  if (remoteRoles.length) {
+    settings.remote = {
+      providers: Object.fromEntries(
+        remoteRoles.map((role) => [role, (flags.provider ?? "openai-compatible") as RemoteProviderName]),
+      ),
+      models: flags.remoteModel
+        ? Object.fromEntries(remoteRoles.map((role) => [role, flags.remoteModel!]))
+        : {},
+    };
+  }
   if (flags.threads !== undefined) {
     const threads = Number(flags.threads);
     if (!Number.isInteger(threads) || threads < 1) throw new Error(`--threads must be a positive integer`);
@@ -98,7 +122,9 @@ export function registerModelsCommand(program: Command): void {
   addModelFlags(
     models
       .command("doctor")
-      .description("check the inference backend and every configured model, with a short benchmark")
+      .description(
+        "check the inference backend and every configured model (for a remote engine: reachable, model, context size, round trip), with a short benchmark",
+      )
       .option("--json", "print one JSON object")
       .option("--no-bench", "skip the self-benchmark"),
   ).action(async (options: ModelFlags & { json?: boolean; bench: boolean }) => {
@@ -305,6 +331,17 @@ function formatDoctor(report: Awaited<ReturnType<typeof doctorReport>>): string 
     lines.push(`bandwidth  ${report.memoryBandwidthGBps} GB/s (one-thread copy)`);
   lines.push("", "models");
   for (const model of report.models) {
+    if (model.remote) {
+      const remote = model.remote;
+      const detail =
+        model.state === "ready"
+          ? `model ${remote.model ?? "(default)"}, context ${model.contextSize}, ${remote.latencyMs} ms round trip`
+          : (model.error ?? "");
+      lines.push(
+        `  ${model.role.padEnd(11)}${model.state.padEnd(8)}${remote.endpoint} (${remote.provider})  ${detail}`,
+      );
+      continue;
+    }
     const detail =
       model.state === "ready"
         ? `${formatBytes(model.sizeBytes ?? 0)}, ${model.gpuLayers} GPU layers, context ${model.contextSize}`

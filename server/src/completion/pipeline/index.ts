@@ -77,6 +77,17 @@ export {
   finalizeWithTrace,
   stopRules,
 } from "./postprocess";
+export type { GateExample, GateInput, GateTrainingOptions, ShowGateModel } from "./showGate";
+export {
+  chooseThreshold,
+  defaultGateTrainingOptions,
+  gateFeatureNames,
+  gateFeatures,
+  gateShows,
+  isShowGateModel,
+  showProbability,
+  trainShowGate,
+} from "./showGate";
 export type { SimilarityDocument, SimilarWindow, SimilarWindowOptions } from "./similarWindows";
 export {
   cursorQueryWindow,
