@@ -29,6 +29,49 @@ test("a header that announces more bytes than follow is logged and the stream re
   }
 });
 
+test("a header that announces more bytes than follow, with longer messages behind it in the same read, loses nothing after it", async () => {
+  const server = startStdioServer();
+  try {
+    await server.initialize();
+    // The lying header's count is reached inside the next message (an 8 KiB didOpen), so the reader cannot
+    // wait for a new header to notice: it must find it inside what the header claimed.
+    const lie = JSON.stringify({ jsonrpc: "2.0", method: "$/setTrace", params: { value: "off" } });
+    const text = `${"x = 1\n".repeat(1400)}`;
+    const didOpen = JSON.stringify({
+      jsonrpc: "2.0",
+      method: "textDocument/didOpen",
+      params: { textDocument: { uri: "file:///tmp/big.py", languageId: "python", version: 1, text } },
+    });
+    const status = JSON.stringify({ jsonrpc: "2.0", id: "after-the-lie", method: statusRequest.method });
+    server.process.stdin.write(frame(lie, Buffer.byteLength(lie) + 1024) + frame(didOpen) + frame(status));
+    const deadline = Date.now() + 15_000;
+    while (!server.stdout().includes('"id":"after-the-lie","result"') && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.match(server.stdout(), /"id":"after-the-lie","result"/, "the request behind the lie is answered");
+    assert.match(server.stderr(), /framing error: Content-Length \d+ announced, but a new message began/);
+    assert.doesNotMatch(server.stderr(), /not JSON|without a usable Content-Length/, "no message was cut");
+  } finally {
+    assert.equal(await server.stop(), 0, "shutdown is still answered");
+  }
+});
+
+test("a header that announces fewer bytes than follow costs only its own message: the next request is answered", async () => {
+  const server = startStdioServer();
+  try {
+    await server.initialize();
+    const short = JSON.stringify({ jsonrpc: "2.0", method: "$/setTrace", params: { value: "off" } });
+    const status = JSON.stringify({ jsonrpc: "2.0", id: "after-the-short-one", method: statusRequest.method });
+    server.process.stdin.write(frame(short, Buffer.byteLength(short) - 10) + frame(status));
+    const deadline = Date.now() + 15_000;
+    while (!server.stdout().includes('"id":"after-the-short-one","result"') && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.match(server.stdout(), /"id":"after-the-short-one","result"/);
+    assert.match(server.stderr(), /10 bytes before a header were not a message; skipped/);
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+});
+
 test("an incomplete message followed by silence is dropped after a pause, and the next request is answered", async () => {
   const server = startStdioServer();
   try {

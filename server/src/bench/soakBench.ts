@@ -159,7 +159,12 @@ export async function runSoakBench(options: SoakBenchOptions) {
     token?: CancellationTokenSource,
   ) => {
     tally.requests++;
-    const sent = server.connection.sendRequest(method, params, token?.token).then(
+    // Without a token, none is passed: an `undefined` argument would make the params a positional array.
+    const sent = (
+      token
+        ? server.connection.sendRequest(method, params, token.token)
+        : server.connection.sendRequest(method, params)
+    ).then(
       () => undefined,
       (error: unknown) => {
         const code = error instanceof ResponseError ? error.code : undefined;
@@ -176,7 +181,8 @@ export async function runSoakBench(options: SoakBenchOptions) {
     });
     pending.add(answered);
     void answered.finally(() => pending.delete(answered));
-    return sent;
+    // Awaited by the action: a request the server never answers holds the soak up for the deadline, not forever.
+    return answered;
   };
 
   const files = () => pythonFiles(workspace).map((file) => path.relative(workspace, file));

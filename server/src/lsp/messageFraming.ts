@@ -3,9 +3,11 @@
  * vscode-jsonrpc's own reader trusts every header: one that announces more bytes than follow makes it wait
  * forever, swallowing later messages (`shutdown` included), and a body that is not JSON is dropped without
  * an answer. Here:
- * - a header that announces more than follows is detected when the next header arrives (or the stream stays
- *   quiet for `stallMs`): the error is logged, what came is used if it is a whole JSON message, and reading
- *   resumes at the next header;
+ * - a header that announces more than follows is detected when the next header arrives, also where it
+ *   arrives inside the bytes the lie announced (or when the stream stays quiet for `stallMs`): the error is
+ *   logged, what came is used if it is a whole JSON message, and reading resumes at the next header;
+ * - bytes before a header (the rest of a message cut short by such a lie) are logged and skipped, so one bad
+ *   header never costs the messages after it;
  * - a body that is not JSON gets a -32700 Parse error answer, and a request without a method a -32600 Invalid
  *   Request answer, as JSON-RPC 2.0 says;
  * - a header block without a valid `Content-Length` is logged and skipped.
@@ -15,6 +17,8 @@ import { AbstractMessageReader, type DataCallback, type Disposable, type Message
 
 const headerEnd = Buffer.from("\r\n\r\n", "ascii");
 const headerStart = /Content-Length:\s*\d+\r\n/i;
+/** Bytes every spelling of the header's name that editors write contains. */
+const headerNameParts = [Buffer.from("ontent-", "ascii"), Buffer.from("ONTENT-", "ascii")];
 /** Larger bodies are refused: no editor sends a single message this big. */
 const maxContentLength = 256 * 1024 * 1024;
 
@@ -70,9 +74,16 @@ export class RobustStreamMessageReader extends AbstractMessageReader {
     for (;;) {
       const end = this.buffer.indexOf(headerEnd);
       if (end < 0) return;
-      const header = this.buffer.subarray(0, end).toString("ascii");
+      // With the line end that closes its last line, as `headerStart` expects.
+      const header = this.buffer.subarray(0, end + 2).toString("ascii");
       const length = /(?:^|\r\n)Content-Length:\s*(\d+)\s*(?:\r\n|$)/i.exec(header);
       const bodyStart = end + headerEnd.length;
+      const strayHeader = length ? -1 : header.search(headerStart);
+      if (strayHeader > 0) {
+        this.errors.log(`framing error: ${strayHeader} bytes before a header were not a message; skipped`);
+        this.buffer = this.buffer.subarray(strayHeader);
+        continue;
+      }
       if (!length || Number(length[1]) > maxContentLength) {
         this.errors.log(
           `framing error: header without a usable Content-Length (${JSON.stringify(header.slice(0, 80))}); skipped`,
@@ -81,10 +92,11 @@ export class RobustStreamMessageReader extends AbstractMessageReader {
         continue;
       }
       const bodyEnd = bodyStart + Number(length[1]);
-      if (this.buffer.length < bodyEnd) {
-        // Either more of the body is on its way, or the header lied and the next message has begun.
-        const next = this.nextHeaderAfter(bodyStart);
-        if (next < 0) return;
+      // A JSON body holds no raw line break outside its strings, so a header inside the announced bytes, after
+      // a whole JSON message, means the header lied and the next message has begun.
+      const next = this.nextHeaderAfter(bodyStart, bodyEnd);
+      if (next < 0 && this.buffer.length < bodyEnd) return;
+      if (next >= 0) {
         this.errors.log(
           `framing error: Content-Length ${length[1]} announced, but a new message began after ${next - bodyStart} bytes; resynchronised`,
         );
@@ -98,9 +110,15 @@ export class RobustStreamMessageReader extends AbstractMessageReader {
     }
   }
 
-  /** Where a header block starts after `from` whose preceding bytes form a whole JSON message, or -1. */
-  private nextHeaderAfter(from: number): number {
-    const rest = this.buffer.subarray(from).toString("utf8");
+  /**
+   * Where a header block starts between `from` and `to` whose preceding bytes form a whole JSON message, or -1.
+   */
+  private nextHeaderAfter(from: number, to: number): number {
+    const span = this.buffer.subarray(from, to);
+    // Checked on every body, also while a long one is still arriving: a byte search first, decoding only when
+    // the header's name is there.
+    if (!headerNameParts.some((part) => span.includes(part))) return -1;
+    const rest = span.toString("utf8");
     const match = headerStart.exec(rest);
     if (!match) return -1;
     const candidate = rest.slice(0, match.index);
