@@ -60,7 +60,11 @@ test("a header that announces fewer bytes than follow costs only its own message
   try {
     await server.initialize();
     const short = JSON.stringify({ jsonrpc: "2.0", method: "$/setTrace", params: { value: "off" } });
-    const status = JSON.stringify({ jsonrpc: "2.0", id: "after-the-short-one", method: statusRequest.method });
+    const status = JSON.stringify({
+      jsonrpc: "2.0",
+      id: "after-the-short-one",
+      method: statusRequest.method,
+    });
     server.process.stdin.write(frame(short, Buffer.byteLength(short) - 10) + frame(status));
     const deadline = Date.now() + 15_000;
     while (!server.stdout().includes('"id":"after-the-short-one","result"') && Date.now() < deadline)
