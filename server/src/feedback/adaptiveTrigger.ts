@@ -2,7 +2,8 @@
  * When to hold back automatic suggestions, from the user's recent answers. Pure (times passed in).
  *
  * After `streakToPause` or more explicit rejections in a row (typed over, Escape, cursor moved away; a
- * suggestion replaced by a newer one or ignored says nothing either way), automatic requests pause for
+ * suggestion replaced by a newer one or ignored says nothing either way, nor does one typed over within
+ * `glimpsedWithinMs` of appearing: the user was typing on, not reading it), automatic requests pause for
  *
  *   pause = min(maxPauseMs, basePauseMs × 2^(streak − streakToPause))
  *
@@ -26,6 +27,12 @@ export const defaultAdaptiveTriggerOptions: AdaptiveTriggerOptions = {
   maxPauseMs: 8_000,
   forgetAfterMs: 10 * 60 * 1000,
 };
+
+/**
+ * A suggestion typed over sooner than this after it appeared was not read: mid-word ghost text that the next
+ * keystrokes replaced. Counted as a rejection, a fast typist's own typing would pause their suggestions.
+ */
+export const glimpsedWithinMs = 500;
 
 export type SuggestionAnswer = "accepted" | "rejected" | "neutral";
 

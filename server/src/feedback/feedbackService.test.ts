@@ -340,7 +340,7 @@ test("the gate: a rejected suggestion is not allowed again in its context; strea
 
   // Typed two characters of it, then rejected: the memory holds the context after them.
   service.answered("r2", context, "value + 1");
-  service.record([shown("r2"), rejected("r2", "typedOver", { typedChars: 2 })]);
+  service.record([shown("r2"), rejected("r2", "typedOver", { typedChars: 2, elapsedMs: 1_200 })]);
   assert.equal(service.allowSuggestion({ ...context, prefix: "x = va" }, "lue + 1", Date.now()), false);
 
   service.answered("r3", context, "z");
@@ -350,6 +350,22 @@ test("the gate: a rejected suggestion is not allowed again in its context; strea
   service.record([shown("r4"), accepted("r4")]);
   assert.equal(service.allowRequest("automatic", Date.now()), true);
   assert.deepEqual(outcomes, [false, false, false, true]);
+  service.dispose();
+});
+
+test("suggestions typed over within half a second of appearing were not read: they never pause requests", () => {
+  const { service } = fresh();
+  const outcomes: boolean[] = [];
+  service.onOutcome((acceptedOutcome) => outcomes.push(acceptedOutcome));
+  for (const id of ["g1", "g2", "g3", "g4", "g5"])
+    service.record([shown(id), rejected(id, "typedOver", { elapsedMs: 120 })]);
+  assert.equal(service.allowRequest("automatic", Date.now()), true);
+  assert.deepEqual(outcomes, []);
+  // Read, then typed over: three of those pause automatic requests.
+  for (const id of ["r1", "r2", "r3"])
+    service.record([shown(id), rejected(id, "typedOver", { elapsedMs: 900 })]);
+  assert.equal(service.allowRequest("automatic", Date.now()), false);
+  assert.deepEqual(outcomes, [false, false, false]);
   service.dispose();
 });
 

@@ -12,7 +12,7 @@ import type { FeedbackDeleteResult, FeedbackEvent, FeedbackStats, FeedbackStatsP
 import type { ConversationStore } from "../store/conversationStore";
 import type { PromptContext } from "../store/feedbackEvents";
 import { FeedbackStore } from "../store/feedbackStore";
-import { AdaptiveTrigger } from "./adaptiveTrigger";
+import { AdaptiveTrigger, glimpsedWithinMs } from "./adaptiveTrigger";
 import type { FeedbackConfig } from "./feedbackConfig";
 import { computeFeedbackStats } from "./feedbackStats";
 import { parseFeedbackEvents } from "./parseFeedbackEvents";
@@ -284,9 +284,10 @@ export class FeedbackService implements SuggestionGate {
             now,
           );
         }
+        const glimpsed = event.reason === "typedOver" && event.elapsedMs < glimpsedWithinMs;
         if (event.acceptedChars > 0) {
           this.notify(true);
-        } else if (event.reason !== "replaced") {
+        } else if (event.reason !== "replaced" && !glimpsed) {
           this.trigger.record("rejected", now);
           this.notify(false);
         }
