@@ -2,10 +2,11 @@
  * `hearth bench completion`: replays a typing trace through the real language server over stdio, as an
  * editor would (the cursor put down and a moment's reading, then didChange per keystroke, an
  * inline-completion request per keystroke, cancellation of the stale one, accepts when the suggestion is
- * right), once with every cache, reuse and prefetch on, once with all of them off, and once with the completion
- * path's guardrails (secret redaction, parse check) off, and reports latency percentiles per shown suggestion,
- * what the caches saved, what the guards add, and the CPU the server's process tree spent per 100 keystrokes
- * while typing (`--server` runs another build under the same harness, to compare builds).
+ * right), once with every cache, reuse and prefetch on, once with all of them off, once with the completion
+ * path's guardrails (secret redaction, parse check) off and once without early start, and reports latency
+ * percentiles per shown suggestion, what the caches saved, what the guards and early start change, and the CPU
+ * the server's process tree spent per 100 keystrokes while typing (`--server` runs another build under the
+ * same harness, to compare builds).
  */
 
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -68,6 +69,14 @@ export async function runCompletionBench(options: CompletionBenchOptions) {
     const withoutReuse = await replay(options, workspace, sessions, noReuse, "without caches and reuse");
     // The same trace with every guard on the completion path off: what the guardrails add to a keystroke.
     const withoutGuards = await replay(options, workspace, sessions, {}, "without guardrails", guardsOff);
+    // Generation only once typing pauses, as before early start: its latency and CPU beside the default's.
+    const withoutEarlyStart = await replay(
+      options,
+      workspace,
+      sessions,
+      { earlyStart: false },
+      "without early start",
+    );
     const counters = withReuse.status.completion!;
     return {
       files: files.length,
@@ -110,6 +119,10 @@ export async function runCompletionBench(options: CompletionBenchOptions) {
       guardsAddedP50Ms: round(
         (percentile(withReuse.latenciesMs, 0.5) ?? 0) - (percentile(withoutGuards.latenciesMs, 0.5) ?? 0),
       ),
+      p50MsNoEarlyStart: percentile(withoutEarlyStart.latenciesMs, 0.5),
+      p90MsNoEarlyStart: percentile(withoutEarlyStart.latenciesMs, 0.9),
+      shownNoEarlyStart: withoutEarlyStart.shown,
+      cpuSecondsPer100KeystrokesNoEarlyStart: per100Keystrokes(withoutEarlyStart),
       completionModel: withReuse.status.models?.find((model) => model.role === "completion")?.id ?? null,
     };
   } finally {

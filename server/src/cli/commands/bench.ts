@@ -48,7 +48,6 @@ export function registerBenchCommand(program: Command): Command {
     .option("--seed <n>", "trace seed", integerAtLeast(0), 7)
     .option("--model <model>", "completion model: catalog id or .gguf path (default: Hearth's tiny model)")
     .option("--server <hearth.mjs>", "run another build's server under this harness (to compare builds)")
-    .option("--early-start", "turn on hearth.completion.earlyStart (generation before typing pauses)")
     .option("--json", "print one JSON object")
     .action(
       async (options: {
@@ -56,7 +55,6 @@ export function registerBenchCommand(program: Command): Command {
         seed: number;
         model?: string;
         server?: string;
-        earlyStart?: boolean;
         json?: boolean;
       }) => {
         const files =
@@ -67,10 +65,7 @@ export function registerBenchCommand(program: Command): Command {
           cliPath: options.server ? existingFile(options.server) : process.argv[1]!,
           files,
           seed: options.seed,
-          settings: {
-            ...(options.model ? { models: { completion: options.model } } : {}),
-            ...(options.earlyStart ? { completion: { earlyStart: true } } : {}),
-          },
+          settings: options.model ? { models: { completion: options.model } } : {},
           onProgress: (done, total, label) => progress.update(done, total, label),
         });
         progress.stop();
