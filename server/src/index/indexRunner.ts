@@ -44,6 +44,11 @@ export interface ChunkEmbedder {
 export interface IndexRunConfig {
   crawl: CrawlConfig;
   embedBatchSize: number;
+  /**
+   * What chunk boundaries depend on (the chunker's version, the token limit and whose tokens count). An index
+   * stamped otherwise is chunked again, file by file, on the next full pass; unchanged chunks keep their vectors.
+   */
+  chunking: string;
 }
 
 export type IndexPhase = "scanning" | "embedding" | "done";
@@ -94,6 +99,7 @@ export async function runIndexPass(
 ): Promise<IndexRunStats> {
   const started = performance.now();
   const stored = parts.writer.fileStates();
+  const rechunk = parts.writer.chunking() !== config.chunking;
   const seen = new Set<string>();
   const skipped: Partial<Record<SkipReason, number>> = {};
   const countSkip = (path: string, reason: SkipReason, detail?: string) => {
@@ -122,7 +128,7 @@ export async function runIndexPass(
     scanned++;
     if (scanned % 50 === 0) parts.onProgress?.({ phase: "scanning", done: scanned, path: file.path });
     const previous = stored.get(file.path);
-    if (previous && previous.size === file.size && previous.mtimeMs === file.mtimeMs) {
+    if (!rechunk && previous && previous.size === file.size && previous.mtimeMs === file.mtimeMs) {
       seen.add(file.path);
       continue;
     }
@@ -132,7 +138,7 @@ export async function runIndexPass(
       file.absolutePath,
       file.size,
       file.mtimeMs,
-      previous?.contentHash,
+      rechunk ? undefined : previous?.contentHash,
     );
     if ("skip" in outcome) {
       countSkip(file.path, outcome.skip, outcome.detail);
@@ -145,6 +151,8 @@ export async function runIndexPass(
 
   const deleted = [...stored.keys()].filter((path) => !seen.has(path));
   if (deleted.length) parts.writer.deleteFiles(deleted);
+  // Only after every file was chunked the new way: a pass cut short starts over on the next one.
+  if (rechunk) parts.writer.setChunking(config.chunking);
 
   const embeddedChunks = parts.embedder ? await embedPending(parts, config.embedBatchSize, signal) : 0;
   parts.writer.collectGarbage();

@@ -75,3 +75,35 @@ for (const job of ["a full pass", "an update"] as const) {
     holder.close();
   });
 }
+
+test("an index whose chunks were made another way (another token limit here) is chunked again on the next full pass", async () => {
+  const root = mkdtempSync(path.join(tmpdir(), "hearth-session-"));
+  const body = Array.from({ length: 12 }, (_, index) => `def f${index}(x):\n    return x * ${index}\n`).join(
+    "\n",
+  );
+  writeFileSync(path.join(root, "a.py"), body);
+  writeFileSync(path.join(root, "b.py"), body.replaceAll("def f", "def g"));
+  const databasePath = path.join(mkdtempSync(path.join(tmpdir(), "hearth-session-db-")), "index.sqlite");
+  const open = (chunkTokens: number) =>
+    new IndexSession({
+      root,
+      databasePath,
+      config: { ...defaultIndexConfig, chunkTokens },
+      embedder: undefined,
+      logger: new Logger("error"),
+    });
+  const wide = open(384);
+  await wide.runFullPass();
+  const wideChunks = wide.totals().chunks;
+  wide.close();
+
+  const narrow = open(16);
+  assert.equal((await narrow.runFullPass()).changedFiles, 2, "unchanged files were chunked again");
+  assert.ok(narrow.totals().chunks > wideChunks, `${narrow.totals().chunks} chunks, ${wideChunks} before`);
+  assert.equal(
+    (await narrow.runFullPass()).changedFiles,
+    0,
+    "once stamped, unchanged files are skipped again",
+  );
+  narrow.close();
+});

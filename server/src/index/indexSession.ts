@@ -18,7 +18,7 @@ import {
 } from "../store/database";
 import { type IndexTotals, IndexWriter } from "../store/indexWriter";
 import { integrityProblem } from "../store/sqliteFile";
-import { createParserBackend, GrammarLoadError, parseAndChunk } from "../syntax";
+import { chunkingVersion, createParserBackend, GrammarLoadError, parseAndChunk } from "../syntax";
 import type { CrawlConfig } from "./crawler";
 import {
   type ChunkEmbedder,
@@ -92,7 +92,11 @@ export class IndexSession {
       }
       return { language: chunks[0]?.language ?? null, chunks };
     };
-    this.runConfig = { crawl: setup.config.crawl, embedBatchSize: setup.config.embedBatchSize };
+    this.runConfig = {
+      crawl: setup.config.crawl,
+      embedBatchSize: setup.config.embedBatchSize,
+      chunking: `chunker ${chunkingVersion}, at most ${chunkOptions.maxTokens} tokens of ${embedder?.modelId ?? "the estimate"}`,
+    };
   }
 
   async runFullPass(

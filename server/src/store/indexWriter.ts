@@ -276,6 +276,15 @@ export class IndexWriter {
     }
   }
 
+  /** The stamp of how this index's chunks were made (see `IndexRunConfig.chunking`); none before the first pass. */
+  chunking(): string | undefined {
+    return this.readMeta("chunking");
+  }
+
+  setChunking(stamp: string): void {
+    this.writeMeta("chunking", stamp);
+  }
+
   private readMeta(key: string): string | undefined {
     return (
       this.database.prepare("select value from meta where key = ?").get(key) as { value: string } | undefined

@@ -42,6 +42,12 @@ export interface ParseAndChunkInput {
 }
 
 /**
+ * Raised whenever a change here or in `chunkPlanner.ts` moves chunk boundaries: an index stamped with another
+ * version is chunked again on its next full pass (unchanged files included).
+ */
+export const chunkingVersion = 1;
+
+/**
  * Detects the language, parses, chunks and frees the tree. Files without a grammar, and texts over
  * `maxParseChars`, get line windows labelled `plaintext` (or the language given). A grammar that fails to load
  * rejects with `GrammarLoadError`; broken code does not: it is chunked from the tree tree-sitter recovers.

@@ -5,7 +5,7 @@
  */
 
 export type { ChunkFileInput, ParseAndChunkInput, ParseAndChunkOptions } from "./chunkFile";
-export { chunkFile, parseAndChunk } from "./chunkFile";
+export { chunkFile, chunkingVersion, parseAndChunk } from "./chunkFile";
 export type { Chunk, ChunkOptions, ChunkSymbol } from "./chunkPlanner";
 export { chunkEmbeddingText } from "./chunkPlanner";
 export type { ParserBackendOptions } from "./createParserBackend";
