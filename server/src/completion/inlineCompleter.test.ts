@@ -520,15 +520,36 @@ test("the next keystroke cancels an early start that it does not extend, within 
     ],
   ));
 
+test("inside a word a keystroke waits for the pause although the model keeps up", () =>
+  check(
+    { debounce: defaultDebounceConfig },
+    async (h) => {
+      await typedThreeAnsweredKeys(h);
+      const request = h.request("request", "delta = wi$0\n", "automatic");
+      await h.settle();
+      h.log.push("typing has not paused yet");
+      h.clock.advance(300);
+      await h.settle();
+      h.model.last().reply("dth");
+      await request.settled;
+    },
+    [
+      "typing has not paused yet",
+      'model call 4 (interactive) prompt ends "x>delta = wi"',
+      'request: "dth" from model',
+    ],
+  ));
+
 test("once the next keystroke keeps cutting the model off, keystrokes wait for the pause again", () =>
   check(
     { debounce: defaultDebounceConfig },
     async (h) => {
       await typedThreeAnsweredKeys(h);
       // The model now takes longer than the user's gaps: each early start is cut off by the next key (whose
-      // own timing is decided as it arrives, before the cut-off is counted).
+      // own timing is decided as it arrives, before the cut-off is counted). Not letters: inside a word no
+      // keystroke starts early.
       let previous = h.request("request 0", "delta = $0\n", "automatic");
-      const keys = ["delta = w$0\n", "delta = wi$0\n", "delta = wid$0\n", "delta = widt$0\n"];
+      const keys = ["delta = -$0\n", "delta = --$0\n", "delta = ---$0\n", "delta = ----$0\n"];
       for (const [index, document] of keys.entries()) {
         await h.settle();
         h.clock.advance(290);
@@ -545,18 +566,18 @@ test("once the next keystroke keeps cutting the model off, keystrokes wait for t
     [
       'model call 4 (background) prompt ends "fix>delta = "',
       "model call 4 aborted",
-      'model call 5 (background) prompt ends "ix>delta = w"',
+      'model call 5 (background) prompt ends "ix>delta = -"',
       "request 0: RequestSupersededError",
       "model call 5 aborted",
-      'model call 6 (background) prompt ends "x>delta = wi"',
+      'model call 6 (background) prompt ends "x>delta = --"',
       "request 1: RequestSupersededError",
       "model call 6 aborted",
-      'model call 7 (background) prompt ends ">delta = wid"',
+      'model call 7 (background) prompt ends ">delta = ---"',
       "request 2: RequestSupersededError",
       "model call 7 aborted",
       "request 3: RequestSupersededError",
       "the fifth keystroke waits for the pause",
-      'model call 8 (interactive) prompt ends "delta = widt"',
+      'model call 8 (interactive) prompt ends "delta = ----"',
       'request 4: "h" from model',
     ],
   ));

@@ -44,6 +44,7 @@ import {
   detectFimFamily,
   type FimFamily,
   finalize,
+  insideWord,
   lineNumberAt,
   planCompletion,
   type SnippetCandidate,
@@ -334,7 +335,7 @@ export class InlineCompleter {
 
     const timing =
       request.trigger === "automatic" && this.config.debounce
-        ? this.debounce.timing(multiline, started)
+        ? this.debounce.timing(multiline, started, { insideWord: insideWord(prefix) })
         : { startMs: 0, pauseMs: 0 };
     await this.clock.sleep(timing.startMs, signal);
     if (signal.aborted) {

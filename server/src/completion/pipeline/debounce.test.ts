@@ -2,7 +2,13 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DebounceTracker, debounceDelay, defaultDebounceConfig, keystrokeTiming } from "./debounce";
+import {
+  DebounceTracker,
+  debounceDelay,
+  defaultDebounceConfig,
+  insideWord,
+  keystrokeTiming,
+} from "./debounce";
 
 test("with no samples the delay is 1.5 × the default gap", () => {
   assert.equal(debounceDelay({ keystrokeIntervalsMs: [], modelLatenciesMs: [] }), 180);
@@ -84,6 +90,20 @@ test("generations the next keystroke cut off after a typical gap's time count as
   assert.equal(keystrokeTiming(typing, shape([50, 60, 70, 10, 20, 30], cutOff), now).startMs, 0);
 });
 
+test("inside a word the model waits for the pause even where it keeps up; at a word's start it does not", () => {
+  const inside = { insideWord: true };
+  assert.equal(
+    keystrokeTiming(typing, shape([50, 60, 70]), now, defaultDebounceConfig, inside).startMs,
+    pause,
+  );
+  assert.equal(insideWord("total = coun"), true);
+  assert.equal(insideWord("x = a"), false, "a word's first letter");
+  assert.equal(insideWord("print(value, "), false);
+  assert.equal(insideWord("größe"), true, "letters of any script");
+  assert.equal(insideWord("return"), true);
+  assert.equal(insideWord("return "), false);
+});
+
 test("without recent evidence a keystroke starts early to find out; a verdict a minute old is forgotten", () => {
   assert.equal(keystrokeTiming(typing, shape([]), now).startMs, 0, "nothing measured yet");
   assert.equal(keystrokeTiming(typing, shape([160, 170]), now).startMs, 0, "two are too few");
@@ -93,6 +113,7 @@ test("without recent evidence a keystroke starts early to find out; a verdict a 
 
 test("the tracker times each shape from its own gaps and latencies", () => {
   const tracker = new DebounceTracker();
+  const between = { insideWord: false };
   // Single-line keystrokes 100 ms apart, each answered in 40 ms; a multi-line one after each line end, where
   // the model takes 300 ms but the user pauses 600 ms.
   let at = 0;
@@ -109,9 +130,13 @@ test("the tracker times each shape from its own gaps and latencies", () => {
   }
   at += 100;
   tracker.keystroke(at, false);
-  assert.equal(tracker.timing(false, at).startMs, 0);
-  assert.equal(tracker.timing(true, at).startMs, 0, "300 ms fits in the pauses that follow a line's end");
+  assert.equal(tracker.timing(false, at, between).startMs, 0);
+  assert.equal(
+    tracker.timing(true, at, between).startMs,
+    0,
+    "300 ms fits in the pauses that follow a line's end",
+  );
   for (let slow = 0; slow < 5; slow++) tracker.modelLatency(900, at, { multiline: true });
-  assert.equal(tracker.timing(true, at).startMs, tracker.delay(), "slower than those pauses now");
-  assert.equal(tracker.timing(false, at).startMs, 0, "single-line keystrokes are not affected");
+  assert.equal(tracker.timing(true, at, between).startMs, tracker.delay(), "slower than those pauses now");
+  assert.equal(tracker.timing(false, at, between).startMs, 0, "single-line keystrokes are not affected");
 });

@@ -27,6 +27,12 @@
  * the cache cannot answer. A model slower than the user's typing would be cut off by most keystrokes, so
  * for it the generation still waits for the pause. Without recent evidence either way, a few early starts
  * find out.
+ *
+ * Inside a word (the cursor after two letters, digits or underscores) the generation always waits for the
+ * pause: the suggestion made at the word's start answers the next letters from the typed-ahead cache when it
+ * guessed the word, and when it did not, a generation per letter would mostly be overtaken by the next one.
+ * Starting early only at word starts, operators, spaces and line ends keeps the CPU to a fraction of one
+ * generation per keystroke.
  */
 
 import { median, percentile } from "../../base/numbers";
@@ -115,9 +121,10 @@ export function keystrokeTiming(
   shape: ShapeSamples,
   nowMs: number,
   config: DebounceConfig = defaultDebounceConfig,
+  place: { insideWord: boolean } = { insideWord: false },
 ): KeystrokeTiming {
   const pauseMs = debounceDelay(samples, config);
-  if (!config.earlyStart) return { startMs: pauseMs, pauseMs };
+  if (!config.earlyStart || place.insideWord) return { startMs: pauseMs, pauseMs };
   const typing = shape.typingGapsMs.filter((gap) => gap >= 0 && gap <= config.pauseMs);
   const typicalGap =
     typing.length >= config.minSamples
@@ -132,6 +139,11 @@ export function keystrokeTiming(
   // when it does not, the generations wait for the pause until that verdict is `evidenceHorizonMs` old).
   if (raceTimes.length < config.minSamples) return { startMs: 0, pauseMs };
   return { startMs: median(raceTimes) <= typicalGap ? 0 : pauseMs, pauseMs };
+}
+
+/** Whether the text before the cursor ends with two word characters (letters, digits, `_`, `$`). */
+export function insideWord(prefix: string): boolean {
+  return /^[\p{L}\p{N}_$]{2}$/u.test(prefix.slice(-2));
 }
 
 /** The recent gaps between keystrokes that were typing, not pauses. */
@@ -196,9 +208,12 @@ export class DebounceTracker {
     return debounceDelay(this.samples(), this.config);
   }
 
-  /** When to run the model after the keystroke at `nowMs`, which leads to a `multiline` suggestion or not. */
-  timing(multiline: boolean, nowMs: number): KeystrokeTiming {
-    return keystrokeTiming(this.samples(), this.shapeSamples(multiline), nowMs, this.config);
+  /**
+   * When to run the model after the keystroke at `nowMs`, which leads to a `multiline` suggestion or not, with
+   * the cursor `insideWord` or not.
+   */
+  timing(multiline: boolean, nowMs: number, place: { insideWord: boolean }): KeystrokeTiming {
+    return keystrokeTiming(this.samples(), this.shapeSamples(multiline), nowMs, this.config, place);
   }
 
   private shape(multiline: boolean): ShapeWindow {

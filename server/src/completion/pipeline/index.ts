@@ -32,7 +32,13 @@ export {
 } from "./completionContext";
 export { CursorMarkerError, cursorMarker, parseCursor } from "./cursorMarker";
 export type { DebounceConfig, DebounceSamples, KeystrokeTiming, ShapeSamples } from "./debounce";
-export { DebounceTracker, debounceDelay, defaultDebounceConfig, keystrokeTiming } from "./debounce";
+export {
+  DebounceTracker,
+  debounceDelay,
+  defaultDebounceConfig,
+  insideWord,
+  keystrokeTiming,
+} from "./debounce";
 export type {
   FimFamily,
   FimInput,
