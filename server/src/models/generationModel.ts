@@ -4,17 +4,18 @@
  * sequence a twin sequence on the draft model for draft speculation.
  */
 
-import {
-  type GbnfJsonSchema,
-  type LlamaContext,
-  type LlamaContextSequence,
-  type LlamaGrammar,
+import type {
+  GbnfJsonSchema,
+  LlamaContext,
+  LlamaContextSequence,
+  LlamaGrammar,
   LlamaGrammarEvaluationState,
-  type LlamaModel,
+  LlamaModel,
 } from "node-llama-cpp";
 import { messageOf } from "../base/errors";
 import type { Logger } from "../base/logger";
 import type { GenerationRole } from "./generationTypes";
+import { loadedLlamaCpp } from "./llamaCppModule";
 import type { LoadedModelFile } from "./loadModelFile";
 import { GenerationAbortedError } from "./modelErrors";
 import type { GenerationRoleConfig } from "./modelsConfig";
@@ -155,6 +156,7 @@ export class GenerationModel {
       this.grammars.set(key, compiled);
       while (this.grammars.size > grammarCacheSize) this.grammars.delete(this.grammars.keys().next().value!);
     }
+    const { LlamaGrammarEvaluationState } = loadedLlamaCpp();
     return new LlamaGrammarEvaluationState({ model: this.model, grammar: await compiled });
   }
 
