@@ -175,8 +175,9 @@ async function openAndSuggest(
 }
 
 async function idleCpuPerMinute(server: BenchServer, seconds: number): Promise<number | null> {
-  // Let work started by the last request (a prefetch, a retrieval refresh) finish first.
-  await sleep(2_000);
+  // Let work started by the last request (a prefetch, a retrieval refresh) and, on a server just started, the
+  // rest of its start-up (the index host loading its embedding model on first use) finish first.
+  await sleep(10_000);
   const before = server.tree()?.cpuSeconds;
   await sleep(seconds * 1000);
   const after = server.tree()?.cpuSeconds;
