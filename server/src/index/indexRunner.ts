@@ -99,6 +99,9 @@ export async function runIndexPass(
 ): Promise<IndexRunStats> {
   const started = performance.now();
   const stored = parts.writer.fileStates();
+  // An empty index is chunked the current way from its first file on, so a pass cut short resumes where it
+  // stopped; one chunked another way is chunked again whole, and stamped once every file has been.
+  if (stored.size === 0) parts.writer.setChunking(config.chunking);
   const rechunk = parts.writer.chunking() !== config.chunking;
   const seen = new Set<string>();
   const skipped: Partial<Record<SkipReason, number>> = {};
@@ -151,7 +154,6 @@ export async function runIndexPass(
 
   const deleted = [...stored.keys()].filter((path) => !seen.has(path));
   if (deleted.length) parts.writer.deleteFiles(deleted);
-  // Only after every file was chunked the new way: a pass cut short starts over on the next one.
   if (rechunk) parts.writer.setChunking(config.chunking);
 
   const embeddedChunks = parts.embedder ? await embedPending(parts, config.embedBatchSize, signal) : 0;
