@@ -40,6 +40,18 @@ export function createProgressReporter(): ProgressReporter {
   };
 }
 
+/** Runs `work` with a reporter's `update` as its progress callback, and stops the reporter however it ends. */
+export async function withProgress<T>(
+  work: (onProgress: ProgressReporter["update"]) => Promise<T>,
+): Promise<T> {
+  const progress = createProgressReporter();
+  try {
+    return await work((done, total, label) => progress.update(done, total, label));
+  } finally {
+    progress.stop();
+  }
+}
+
 function lineReporter(): ProgressReporter {
   let lastPrint = 0;
   return {

@@ -13,7 +13,7 @@ import { runSoakBench } from "../../bench/soakBench";
 import { findPythonStandardLibrary } from "../../eval/retrievalEval";
 import { type RemoteProviderName, remoteProviders } from "../../models";
 import { createCliEngine, optionalEmbedder, stderrLogger } from "../cliEngine";
-import { createProgressReporter } from "../progressReporter";
+import { withProgress } from "../progressReporter";
 import { CliError, integerAtLeast, printable } from "./cliErrors";
 import { existingFolder } from "./indexCommands";
 
@@ -26,14 +26,14 @@ export function registerBenchCommand(program: Command): Command {
     .option("--queries <n>", "queries per scale point", integerAtLeast(1))
     .option("--dimension <n>", "vector dimension", integerAtLeast(1))
     .action(async (options: { json?: boolean; queries?: number; dimension?: number }) => {
-      const progress = createProgressReporter();
-      const result = await runRetrievalBench({
-        ...defaultRetrievalBenchConfig,
-        queries: options.queries ?? defaultRetrievalBenchConfig.queries,
-        dimension: options.dimension ?? defaultRetrievalBenchConfig.dimension,
-        onProgress: (done, total, label) => progress.update(done, total, label),
-      });
-      progress.stop();
+      const result = await withProgress((onProgress) =>
+        runRetrievalBench({
+          ...defaultRetrievalBenchConfig,
+          queries: options.queries ?? defaultRetrievalBenchConfig.queries,
+          dimension: options.dimension ?? defaultRetrievalBenchConfig.dimension,
+          onProgress,
+        }),
+      );
       printResult(result, options.json);
     });
   bench
@@ -60,15 +60,15 @@ export function registerBenchCommand(program: Command): Command {
         const files =
           options.files?.map(existingFile) ??
           defaultTraceFiles().map((file) => path.join(findPythonStandardLibrary(), file));
-        const progress = createProgressReporter();
-        const result = await runCompletionBench({
-          cliPath: options.server ? existingFile(options.server) : process.argv[1]!,
-          files,
-          seed: options.seed,
-          settings: options.model ? { models: { completion: options.model } } : {},
-          onProgress: (done, total, label) => progress.update(done, total, label),
-        });
-        progress.stop();
+        const result = await withProgress((onProgress) =>
+          runCompletionBench({
+            cliPath: options.server ? existingFile(options.server) : process.argv[1]!,
+            files,
+            seed: options.seed,
+            settings: options.model ? { models: { completion: options.model } } : {},
+            onProgress,
+          }),
+        );
         printResult(result, options.json);
       },
     );
@@ -92,21 +92,17 @@ export function registerBenchCommand(program: Command): Command {
         server?: string;
         json?: boolean;
       }) => {
-        const progress = createProgressReporter();
-        try {
-          const result = await runFootprintBench({
+        const result = await withProgress((onProgress) =>
+          runFootprintBench({
             cliPath: options.server ? existingFile(options.server) : process.argv[1]!,
             project: existingFolder(options.project ?? path.join(findPythonStandardLibrary(), "asyncio")),
             runs: options.runs,
             idleSeconds: options.idleSeconds,
             seed: options.seed,
-            onProgress: (done, total, label) => progress.update(done, total, label),
-          });
-          progress.stop();
-          printResult(result, options.json);
-        } finally {
-          progress.stop();
-        }
+            onProgress,
+          }),
+        );
+        printResult(result, options.json);
       },
     );
   bench
@@ -122,20 +118,16 @@ export function registerBenchCommand(program: Command): Command {
     .option("--seed <n>", "replays the same mix", integerAtLeast(0), 1)
     .option("--json", "print one JSON object")
     .action(async (options: { minutes: number; project?: string; seed: number; json?: boolean }) => {
-      const progress = createProgressReporter();
-      try {
-        const result = await runSoakBench({
+      const result = await withProgress((onProgress) =>
+        runSoakBench({
           cliPath: process.argv[1]!,
           project: existingFolder(options.project ?? path.join(findPythonStandardLibrary(), "email")),
           minutes: options.minutes,
           seed: options.seed,
-          onProgress: (done, total, label) => progress.update(done, total, label),
-        });
-        progress.stop();
-        printResult(result, options.json);
-      } finally {
-        progress.stop();
-      }
+          onProgress,
+        }),
+      );
+      printResult(result, options.json);
     });
   bench
     .command("engines")
@@ -168,9 +160,8 @@ export function registerBenchCommand(program: Command): Command {
         }
         const paths =
           options.files ?? defaultTraceFiles().map((file) => path.join(findPythonStandardLibrary(), file));
-        const progress = createProgressReporter();
-        try {
-          const result = await runEnginesBench({
+        const result = await withProgress((onProgress) =>
+          runEnginesBench({
             endpoint: options.engine,
             provider: options.provider as RemoteProviderName,
             ...(options.remoteModel ? { remoteModel: options.remoteModel } : {}),
@@ -180,13 +171,10 @@ export function registerBenchCommand(program: Command): Command {
             maxTokens: options.maxTokens,
             files: paths.map((file) => ({ path: path.basename(file), text: readFileSync(file, "utf8") })),
             logger: stderrLogger(),
-            onProgress: (done, total, label) => progress.update(done, total, label),
-          });
-          progress.stop();
-          printResult(result, options.json);
-        } finally {
-          progress.stop();
-        }
+            onProgress,
+          }),
+        );
+        printResult(result, options.json);
       },
     );
   bench
@@ -198,20 +186,16 @@ export function registerBenchCommand(program: Command): Command {
     .option("--json", "print one JSON object")
     .action(async (dir: string | undefined, options: { rounds: number; model?: string; json?: boolean }) => {
       const logger = stderrLogger();
-      const progress = createProgressReporter();
-      try {
-        const result = await runChatBench({
+      const result = await withProgress((onProgress) =>
+        runChatBench({
           root: existingFolder(dir ?? path.join(findPythonStandardLibrary(), "json")),
           rounds: options.rounds,
           models: options.model ? { models: { chat: options.model } } : {},
           logger,
-          onProgress: (done, total, label) => progress.update(done, total, label),
-        });
-        progress.stop();
-        printResult(result, options.json);
-      } finally {
-        progress.stop();
-      }
+          onProgress,
+        }),
+      );
+      printResult(result, options.json);
     });
   bench
     .command("index")
@@ -224,22 +208,21 @@ export function registerBenchCommand(program: Command): Command {
       async (dir: string | undefined, options: { updates: number; completions: number; json?: boolean }) => {
         const logger = stderrLogger();
         const engine = createCliEngine({}, logger);
-        const progress = createProgressReporter();
         try {
           const embedder = await optionalEmbedder(engine, logger, "indexing without vectors");
-          const result = await runIndexBench({
-            cliPath: process.argv[1]!,
-            root: existingFolder(dir ?? findPythonStandardLibrary()),
-            embedder,
-            updates: options.updates,
-            completions: options.completions,
-            logger,
-            onProgress: (done, total, label) => progress.update(done, total, label),
-          });
-          progress.stop();
+          const result = await withProgress((onProgress) =>
+            runIndexBench({
+              cliPath: process.argv[1]!,
+              root: existingFolder(dir ?? findPythonStandardLibrary()),
+              embedder,
+              updates: options.updates,
+              completions: options.completions,
+              logger,
+              onProgress,
+            }),
+          );
           printResult(result, options.json);
         } finally {
-          progress.stop();
           await engine.dispose();
         }
       },
